@@ -1,0 +1,58 @@
+"""Every write lands in the audit log, in the same transaction as the write itself."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from operational_app.store.models import AuditLog
+
+_HIDDEN = {"password_hash"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(row: Any) -> dict[str, Any]:
+    """The row's column values as JSON-ready data (secrets left out)."""
+    mapper = inspect(row).mapper
+    return {
+        c.key: _plain(getattr(row, c.key)) for c in mapper.column_attrs if c.key not in _HIDDEN
+    }
+
+
+def record(
+    session: Session,
+    username: str,
+    action: str,
+    entity: str,
+    entity_key: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditLog(
+            username=username,
+            action=action,
+            entity=entity,
+            entity_key=str(entity_key),
+            before_json=json.dumps(before, sort_keys=True) if before is not None else None,
+            after_json=json.dumps(after, sort_keys=True) if after is not None else None,
+        )
+    )
+
+
+def created(session: Session, username: str, row: Any, key: str) -> None:
+    """Audit an insert (flushes so generated ids are in the record)."""
+    session.flush()
+    record(session, username, "create", row.__tablename__, key, None, snapshot(row))

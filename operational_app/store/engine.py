@@ -1,0 +1,77 @@
+"""Engines and sessions for the operational DB (SQLite by default, PostgreSQL by URL).
+
+SQLite: WAL so readers never block the writer, `busy_timeout` so writers queue instead of
+failing, `synchronous=FULL` because financial entry must survive power loss, foreign keys
+on, and `BEGIN IMMEDIATE` for write transactions so two writers never deadlock upgrading a
+read lock (stack-notes.md). Reads use a separate engine with deferred transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from seiton.config import load_settings
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN itself
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+@lru_cache(maxsize=16)
+def get_engine(url: str | None = None, *, write: bool = True) -> Engine:
+    url = url or load_settings().operational_url
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        begin_sql = "BEGIN IMMEDIATE" if write else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin_sql))
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _sessionmaker(url: str | None, write: bool) -> sessionmaker[Session]:
+    return sessionmaker(bind=get_engine(url, write=write), expire_on_commit=False)
+
+
+@contextmanager
+def write_session(url: str | None = None) -> Iterator[Session]:
+    """One write transaction: commits on success, rolls back everything on any error."""
+    session = _sessionmaker(url, True)()
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()
+
+
+@contextmanager
+def read_session(url: str | None = None) -> Iterator[Session]:
+    session = _sessionmaker(url, False)()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def dispose_engines() -> None:
+    """Forget cached engines (tests switch databases; forked processes need their own)."""
+    for write in (True, False):
+        try:
+            get_engine(write=write).dispose()
+        except Exception:  # noqa: BLE001 - best effort on shutdown
+            pass
+    get_engine.cache_clear()
