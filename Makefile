@@ -1,0 +1,63 @@
+# Seiton value-chain KPI warehouse — `make` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SEITON := $(BIN)/seiton
+PORT ?= 8501
+SCALE ?= medium
+export UV_COMPILE_BYTECODE := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: help setup demo serve refresh test test-fast lint bench stress docs browser clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create the virtual environment and install (idempotent)
+
+demo: setup ## set up, generate the small demo business, refresh, serve on http://localhost:8501
+	SEITON_DEMO_MODE=1 $(SEITON) init
+	SEITON_DEMO_MODE=1 $(SEITON) demo-data --scale small --if-empty
+	$(SEITON) refresh --quiet
+	SEITON_DEMO_MODE=1 $(SEITON) serve --port $(PORT)
+
+serve: setup ## serve the app (no demo data generated)
+	$(SEITON) serve --port $(PORT)
+
+refresh: setup ## load + build + publish
+	$(SEITON) refresh
+
+browser: ## install Debian's chromium for the browser tests when missing (root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: run 'sudo apt-get install -y chromium'"; exit 1; fi; }
+
+test: setup browser ## run every test: Python, dbt build with data and unit tests, browser
+	$(BIN)/pytest -q -n 2 --dist loadgroup
+
+test-fast: setup ## the tests without the browser and end-to-end pipeline ones
+	$(BIN)/pytest -q -m "not e2e and not browser"
+
+lint: setup ## ruff and sqlfluff
+	$(BIN)/ruff check .
+	cd dbt_project && SEITON_BUILD_WAREHOUSE=$${SEITON_BUILD_WAREHOUSE:-/tmp/seiton-lint.duckdb} ../$(BIN)/sqlfluff lint models macros
+
+bench: setup ## benchmark at SCALE=small|medium|large (default medium)
+	$(BIN)/python -m bench.run --scale $(SCALE)
+
+stress: setup browser ## the reliability scenarios at full repetition
+	SEITON_STRESS=1 $(BIN)/pytest -q -m "stress"
+
+clean: ## remove generated data (keeps the virtual environment)
+	rm -rf data dbt_project/target dbt_project/logs

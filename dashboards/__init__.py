@@ -1,0 +1,1 @@
+"""Dashboards: directors' stage health, finance, analysts — read from the published marts."""

@@ -1,0 +1,1 @@
+"""Ingestion: dlt loads of the operational DB into the warehouse's `raw` schema."""

@@ -1,0 +1,238 @@
+"""`seiton` — the command line (interfaces.md). Every command exits 0 on success and
+non-zero with a one-line reason on failure."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+
+from seiton.config import load_settings
+
+
+class CommandError(Exception):
+    """A failure to report as one line and a non-zero exit."""
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    from operational_app.store.migrate import upgrade
+    from seiton.warehouse.bootstrap import ensure_warehouse
+
+    settings = load_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.operational_url)
+    ensure_warehouse(settings)
+    print(f"operational DB ready: {_redact(settings.operational_url)}")
+    print(f"warehouse ready: {settings.build_warehouse}")
+
+
+def cmd_demo_data(args: argparse.Namespace) -> None:
+    from operational_app.demo.generator import generate
+
+    settings = load_settings()
+    if args.if_empty and _has_business_data(settings.operational_url):
+        print("demo data: the operational DB already holds data; nothing generated")
+        return
+    until = date.fromisoformat(args.until) if args.until else None
+    counts = generate(settings.operational_url, scale=args.scale, seed=args.seed, until=until)
+    print("demo data written: " + ", ".join(f"{t} {n}" for t, n in sorted(counts.items())))
+
+
+def _has_business_data(url: str) -> bool:
+    from sqlalchemy import func, select
+
+    from operational_app.store.engine import read_session
+    from operational_app.store.models import Account
+
+    with read_session(url) as session:
+        return session.scalar(select(func.count()).select_from(Account)) > 0
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from operational_app.csv_import.importer import import_dir
+
+    report = import_dir(args.dir, actor=args.user)
+    for line in report.summary_lines():
+        print(line)
+    if not report.ok:
+        for err in report.errors:
+            print(str(err), file=sys.stderr)
+        raise CommandError(f"import refused: {len(report.errors)} error(s); nothing written for those files")
+
+
+def cmd_load(args: argparse.Namespace) -> None:
+    from ingestion.pipeline import load
+
+    settings = load_settings()
+    result = load(settings.operational_url, settings.build_warehouse, settings.pipelines_dir)
+    print(f"loaded {result.total_rows} changed rows")
+    for table, n in sorted(result.rows_by_table.items()):
+        print(f"  {table}: {n}")
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    from seiton.warehouse.dbt import run_dbt
+
+    code = run_dbt(load_settings(), ["build", *args.dbt_args])
+    if code != 0:
+        raise CommandError(f"dbt build failed (exit {code})")
+
+
+def cmd_refresh(args: argparse.Namespace) -> None:
+    from seiton.warehouse.refresh import RefreshError, refresh
+
+    try:
+        status = refresh(load_settings(), quiet_dbt=args.quiet)
+    except RefreshError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"refresh done in {status['last_timings']['total']:.1f}s")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from seiton.serve import serve
+
+    serve(port=args.port, refresh_minutes=args.refresh_minutes)
+
+
+def cmd_sql(args: argparse.Namespace) -> None:
+    from seiton.warehouse.reader import QueryRefused, WarehouseUnavailable, run_query
+
+    try:
+        columns, rows = run_query(args.query)
+    except (QueryRefused, WarehouseUnavailable) as exc:
+        raise CommandError(str(exc)) from exc
+    except Exception as exc:  # duckdb errors: report them as one line
+        raise CommandError(f"query failed: {str(exc).splitlines()[0]}") from exc
+    sys.stdout.write(format_rows(columns, rows, args.format))
+
+
+def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    def plain(v):
+        if isinstance(v, Decimal):
+            return str(v)
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        return v
+
+    if fmt == "json":
+        return json.dumps([{c: plain(v) for c, v in zip(columns, r, strict=True)} for r in rows],
+                          ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if v is None else plain(v) for v in r])
+        return buf.getvalue()
+    text = [[str(c) for c in columns]] + [["" if v is None else str(plain(v)) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in text) for i in range(len(columns))]
+    lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in text]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_user_add(args: argparse.Namespace) -> None:
+    import getpass
+
+    from operational_app.domain import users
+    from operational_app.domain.errors import ValidationError
+    from operational_app.store.engine import write_session
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise CommandError("passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        with write_session() as session:
+            users.add_user(session, args.actor, username=args.name, display_name=args.display_name or args.name,
+                           role=args.role, area=args.area, password=password)
+    except ValidationError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"user {args.name} created ({args.role}{', ' + args.area if args.area else ''})")
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="seiton", description="Seiton value-chain KPI warehouse")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create or migrate the operational DB; create the warehouse").set_defaults(func=cmd_init)
+
+    d = sub.add_parser("demo-data", help="generate the deterministic demo business")
+    d.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--until", help="last day of history (YYYY-MM-DD); default: end of last month")
+    d.add_argument("--if-empty", action="store_true",
+                   help="do nothing when the operational DB already holds data (make demo)")
+    d.set_defaults(func=cmd_demo_data)
+
+    i = sub.add_parser("import", help="import the CSV files found in DIR (each file all-or-nothing)")
+    i.add_argument("dir")
+    i.add_argument("--user", default="import", help="username recorded in the audit log")
+    i.set_defaults(func=cmd_import)
+
+    sub.add_parser("load", help="dlt: operational DB → warehouse raw, incremental").set_defaults(func=cmd_load)
+
+    b = sub.add_parser("build", help="dbt build (models and tests)")
+    b.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
+    b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("refresh", help="load + build + publish")
+    r.add_argument("--quiet", action="store_true", help="hide dbt's own output")
+    r.set_defaults(func=cmd_refresh)
+
+    s = sub.add_parser("serve", help="the Streamlit app, with a background refresh")
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--refresh-minutes", type=float, default=None,
+                   help="background refresh interval (default SEITON_REFRESH_MINUTES or 5; 0 = off)")
+    s.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("sql", help="one read-only query on the published warehouse")
+    q.add_argument("query")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.set_defaults(func=cmd_sql)
+
+    u = sub.add_parser("user", help="manage users")
+    usub = u.add_subparsers(dest="user_command", required=True)
+    ua = usub.add_parser("add", help="create a user (password prompted, or read from stdin)")
+    ua.add_argument("name")
+    ua.add_argument("--role", required=True, choices=["operator", "finance", "director", "analyst", "admin"])
+    ua.add_argument("--area", choices=["comercial", "operacion", "administracion", "finanzas"])
+    ua.add_argument("--display-name")
+    ua.add_argument("--actor", default="cli", help="username recorded in the audit log")
+    ua.set_defaults(func=cmd_user_add)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except CommandError as exc:
+        print(f"seiton {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"seiton {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, not a traceback, for anything unexpected
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"seiton {args.command}: {type(exc).__name__}: {first}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Streamlit app shell: login, role-based navigation, language, refresh status."""

@@ -1,0 +1,57 @@
+"""UI strings: Spanish by default (the company works in Spanish), English on a switch."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = {"es": "Español", "en": "English"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"es": "Seiton · Cadena de valor", "en": "Seiton · Value chain"},
+    "login": {"es": "Iniciar sesión", "en": "Log in"},
+    "logout": {"es": "Cerrar sesión", "en": "Log out"},
+    "username": {"es": "Usuario", "en": "Username"},
+    "password": {"es": "Contraseña", "en": "Password"},
+    "login_failed": {"es": "Usuario o contraseña incorrectos.", "en": "Wrong username or password."},
+    "session_expired": {"es": "La sesión expiró; inicia sesión de nuevo.",
+                        "en": "Your session expired; please log in again."},
+    "language": {"es": "Idioma", "en": "Language"},
+    "last_refresh": {"es": "Última actualización del almacén", "en": "Last warehouse refresh"},
+    "never": {"es": "nunca", "en": "never"},
+    "refresh_now": {"es": "Actualizar ahora", "en": "Refresh now"},
+    "refresh_running": {"es": "Actualizando el almacén…", "en": "Refreshing the warehouse…"},
+    "refresh_ok": {"es": "Almacén actualizado.", "en": "Warehouse refreshed."},
+    "refresh_failed": {"es": "La actualización falló", "en": "The refresh failed"},
+    "no_warehouse": {"es": "Aún no hay almacén publicado: ejecuta `seiton refresh`.",
+                     "en": "No published warehouse yet: run `seiton refresh`."},
+    "not_allowed": {"es": "Tu rol no tiene acceso a esta página.",
+                    "en": "Your role cannot open this page."},
+    "section_dashboards": {"es": "Tableros", "en": "Dashboards"},
+    "section_finance": {"es": "Finanzas", "en": "Finance"},
+    "section_analysis": {"es": "Análisis", "en": "Analysis"},
+    "section_admin": {"es": "Administración", "en": "Administration"},
+    "page_value_chain": {"es": "Cadena de valor", "en": "Value chain"},
+    "objective": {"es": "Objetivo", "en": "Objective"},
+    "key_output": {"es": "Salida clave", "en": "Key output"},
+    "areas": {"es": "Áreas responsables", "en": "Responsible areas"},
+    "records": {"es": "Registros", "en": "Records"},
+    "signed_in_as": {"es": "Sesión de", "en": "Signed in as"},
+    "demo_mode_hint": {"es": "Modo demo: usuarios y contraseñas en el README.",
+                       "en": "Demo mode: users and passwords are in the README."},
+}
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "es")
+
+
+def t(key: str) -> str:
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang()) or entry["es"]
+
+
+def register(strings: dict[str, dict[str, str]]) -> None:
+    """Pages add their own strings next to their code."""
+    STRINGS.update(strings)

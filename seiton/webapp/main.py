@@ -1,0 +1,67 @@
+"""Entry point of the Streamlit app (`seiton serve`): login, then the pages of the user's role."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seiton.webapp import auth, layout
+from seiton.webapp.i18n import LANGS, t
+from seiton.webapp.registry import PAGES, can_open, resolve
+
+SECTION_ORDER = [
+    "section_dashboards", "section_finance", "section_analysis",
+    "sales", "formalization", "implementation", "operation", "billing", "renewal",
+    "section_admin",
+]
+STAGE_TITLES = {
+    "sales": {"es": "1 · Atracción y venta", "en": "1 · Sales"},
+    "formalization": {"es": "2 · Formalización", "en": "2 · Formalization"},
+    "implementation": {"es": "3 · Implementación", "en": "3 · Implementation"},
+    "operation": {"es": "4 · Operación y soporte", "en": "4 · Operation & support"},
+    "billing": {"es": "5 · Medición, facturación y cobranza", "en": "5 · Metering, billing & collections"},
+    "renewal": {"es": "6 · Renovación", "en": "6 · Renewal"},
+}
+
+
+def _page_runner(spec):
+    def run() -> None:
+        user = auth.current_user()
+        # the role is checked again here, on the server, whatever the navigation showed
+        if user is None or not can_open(user.role, user.area, spec):
+            st.error(t("not_allowed"))
+            st.stop()
+        resolve(spec)()
+
+    run.__name__ = spec.key.replace("-", "_")
+    return run
+
+
+def main() -> None:
+    st.set_page_config(page_title="Seiton", layout="wide")
+    with st.sidebar:
+        st.selectbox(t("language"), list(LANGS), format_func=LANGS.get, key="lang")
+    user = auth.current_user()
+    if user is None:
+        st.navigation([st.Page(auth.login_form, title=t("login"), url_path="login")],
+                      position="hidden").run()
+        return
+
+    lang = st.session_state.get("lang", "es")
+    sections: dict[str, list] = {}
+    for spec in PAGES:
+        if not can_open(user.role, user.area, spec):
+            continue
+        page = st.Page(_page_runner(spec), title=spec.title.get(lang, spec.title["es"]),
+                       url_path=spec.key, icon=spec.icon)
+        sections.setdefault(spec.section, []).append(page)
+    ordered = {}
+    for key in SECTION_ORDER + sorted(set(sections) - set(SECTION_ORDER)):
+        if key in sections:
+            label = STAGE_TITLES[key].get(lang) if key in STAGE_TITLES else t(key)
+            ordered[label] = sections[key]
+    nav = st.navigation(ordered)
+    layout.sidebar(user)
+    nav.run()
+
+
+main()

@@ -1,0 +1,83 @@
+"""Which pages exist and who may open them (interfaces.md, Roles).
+
+An operator sees the entry pages of the stages its area is responsible for (the stage
+table in value-chain.md); finance sees billing, reconciliation and collections; directors
+every dashboard; analysts the SQL console and dashboards; admin everything plus users.
+The same check runs when the navigation is built and again inside every page.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+STAGES = ("sales", "formalization", "implementation", "operation", "billing", "renewal")
+
+# value-chain.md, "responsible areas" per stage, read the other way round.
+AREA_STAGES: dict[str, frozenset[str]] = {
+    "comercial": frozenset({"sales", "formalization", "renewal"}),
+    "administracion": frozenset({"formalization", "billing"}),
+    "finanzas": frozenset({"formalization", "billing"}),
+    "operacion": frozenset({"implementation", "operation", "billing", "renewal"}),
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # url path, unique
+    title: dict[str, str]  # {"es": ..., "en": ...}
+    section: str  # a stage code (entry pages) or a section key of i18n
+    target: str  # "module:function" drawing the page
+    kind: str = "dashboard"  # entry | dashboard | finance | analysis | admin
+    stage: str | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)  # extra roles allowed
+    icon: str | None = None
+
+
+def can_open(role: str, area: str | None, page: PageSpec) -> bool:
+    if role == "admin":
+        return True
+    if page.kind == "admin":
+        return False
+    if role in page.roles:
+        return True
+    if role == "operator":
+        return page.kind == "entry" and page.stage in AREA_STAGES.get(area or "", frozenset())
+    if role == "director":
+        return page.kind in {"dashboard", "finance"}
+    if role == "finance":
+        return page.kind == "finance" or (page.kind == "entry" and page.stage == "billing")
+    if role == "analyst":
+        return page.kind in {"dashboard", "analysis"}
+    return False
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
+        key="cadena-de-valor",
+        title={"es": "Cadena de valor", "en": "Value chain"},
+        section="section_dashboards",
+        target="dashboards.pages.value_chain:render",
+        kind="dashboard",
+        roles=frozenset({"operator", "finance"}),
+        icon=":material/account_tree:",
+    ),
+]
+
+
+def register(page: PageSpec) -> None:
+    if any(p.key == page.key for p in PAGES):
+        raise ValueError(f"duplicate page key {page.key}")
+    PAGES.append(page)
+
+
+def page_by_key(key: str) -> PageSpec:
+    for page in PAGES:
+        if page.key == key:
+            return page
+    raise KeyError(key)
+
+
+def resolve(page: PageSpec):
+    module, func = page.target.split(":")
+    return getattr(importlib.import_module(module), func)
