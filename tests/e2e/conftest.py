@@ -1,0 +1,61 @@
+"""One small demo business, built once per test session worker, shared by the e2e tests.
+
+Tests that share it are put in one xdist group so the whole pipeline runs once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+DEMO_UNTIL = "2026-10-31"
+
+
+def run_cli(*args: str) -> None:
+    from seiton.cli import main
+
+    code = main(list(args))
+    assert code == 0, f"seiton {' '.join(args)} exited {code}"
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """SEITON_HOME with the small demo generated and refreshed once (read-only for tests)."""
+    from operational_app.store.engine import dispose_engines
+
+    home = tmp_path_factory.mktemp("demo") / "home"
+    saved = {k: os.environ.get(k) for k in ("SEITON_HOME", "SEITON_OPERATIONAL_URL", "SEITON_WAREHOUSE")}
+    os.environ["SEITON_HOME"] = str(home)
+    os.environ.pop("SEITON_OPERATIONAL_URL", None)
+    os.environ.pop("SEITON_WAREHOUSE", None)
+    dispose_engines()
+    try:
+        run_cli("init")
+        run_cli("demo-data", "--scale", "small", "--until", DEMO_UNTIL)
+        run_cli("refresh", "--quiet")
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        dispose_engines()
+    return home
+
+
+@pytest.fixture
+def demo_copy(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, writable copy of the demo home (for tests that change data)."""
+    from operational_app.store.engine import dispose_engines
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+    monkeypatch.setenv("SEITON_HOME", str(home))
+    monkeypatch.delenv("SEITON_OPERATIONAL_URL", raising=False)
+    monkeypatch.delenv("SEITON_WAREHOUSE", raising=False)
+    dispose_engines()
+    yield home
+    dispose_engines()

@@ -1,0 +1,119 @@
+"""The spine end to end: init → demo data → refresh → published marts, on the embedded default."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.e2e.conftest import run_cli
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo")]
+
+# interfaces.md, "Published marts": the columns each relation must have.
+REQUIRED_COLUMNS = {
+    "dim_stage": {"stage_id", "stage_code", "name_es", "name_en", "areas"},
+    "fct_device_usage": {"serial", "contract_number", "period_start", "mono_pages", "color_pages",
+                         "is_estimated"},
+    "fct_billing_charges": {
+        "contract_number", "period_start", "active_fraction", "fixed_fee_amount",
+        "included_mono_pages", "included_color_pages", "mono_pages", "color_pages",
+        "overage_mono_pages", "overage_color_pages", "overage_mono_amount",
+        "overage_color_amount", "minimum_true_up_amount", "subtotal", "tax_amount", "total",
+        "currency", "has_estimated_reads"},
+    "fct_invoice_reconciliation": {"contract_number", "period_start", "expected_subtotal",
+                                   "invoiced_subtotal", "difference", "status"},
+}
+
+
+def published(home: Path) -> Path:
+    return home / "warehouse.published.duckdb"
+
+
+def test_raw_row_counts_equal_the_source(demo_home: Path) -> None:
+    from ingestion.pipeline import source_tables
+
+    src = sqlite3.connect(demo_home / "operational.db")
+    wh = duckdb.connect(str(demo_home / "warehouse.duckdb"), read_only=True)
+    try:
+        for table in source_tables():
+            expected = src.execute(f'select count(*) from "{table}"').fetchone()[0]
+            got = wh.execute(f'select count(*) from raw."{table}"').fetchone()[0]
+            assert got == expected, table
+    finally:
+        src.close()
+        wh.close()
+
+
+def test_published_marts_have_the_contract_columns(demo_home: Path) -> None:
+    with duckdb.connect(str(published(demo_home)), read_only=True) as con:
+        for relation, required in REQUIRED_COLUMNS.items():
+            cols = {r[0] for r in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ?", [relation]).fetchall()}
+            assert required <= cols, (relation, required - cols)
+            assert con.execute(f"select count(*) from marts.{relation}").fetchone()[0] > 0, relation
+        money = con.execute(
+            "select table_name, column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' and (column_name like '%amount%' "
+            "or column_name in ('subtotal', 'total', 'difference', 'expected_subtotal', "
+            "'invoiced_subtotal')) and data_type not like 'DECIMAL%'").fetchall()
+        assert money == []
+
+
+def test_dim_stage_holds_the_six_stages_in_order(demo_home: Path) -> None:
+    with duckdb.connect(str(published(demo_home)), read_only=True) as con:
+        rows = con.execute("select stage_id, stage_code from marts.dim_stage order by 1").fetchall()
+    assert rows == [(1, "sales"), (2, "formalization"), (3, "implementation"),
+                    (4, "operation"), (5, "billing"), (6, "renewal")]
+
+
+def test_second_refresh_changes_no_mart(demo_copy: Path) -> None:
+    from seiton.warehouse.checksums import relation_checksums
+
+    before = relation_checksums(published(demo_copy))
+    run_cli("refresh", "--quiet")
+    after = relation_checksums(published(demo_copy))
+    assert before == after
+    status = json.loads((demo_copy / "refresh_status.json").read_text())
+    assert status["last_error"] is None
+
+
+def test_second_load_extracts_nothing(demo_copy: Path) -> None:
+    from ingestion.pipeline import load
+
+    result = load(f"sqlite:///{demo_copy / 'operational.db'}", demo_copy / "warehouse.duckdb",
+                  demo_copy / "dlt_pipelines")
+    assert result.total_rows == 0
+
+
+def test_failed_build_leaves_the_published_warehouse_untouched(demo_copy: Path) -> None:
+    """Bad raw data (a duplicated business key) fails dbt's tests: nothing is published."""
+    from seiton.cli import main
+    from seiton.warehouse.checksums import relation_checksums
+
+    before = relation_checksums(published(demo_copy))
+    mtime = published(demo_copy).stat().st_mtime_ns
+    with duckdb.connect(str(demo_copy / "warehouse.duckdb")) as con:
+        con.execute("insert into raw.accounts select * replace (id + 1000000 as id) "
+                    "from raw.accounts limit 1")
+    assert main(["refresh", "--quiet"]) != 0
+    assert published(demo_copy).stat().st_mtime_ns == mtime
+    assert relation_checksums(published(demo_copy)) == before
+    status = json.loads((demo_copy / "refresh_status.json").read_text())
+    assert "dbt build failed" in status["last_error"]
+
+
+def test_seiton_sql_answers_on_the_published_warehouse(demo_home: Path, monkeypatch, capsys) -> None:
+    from seiton.cli import main
+
+    monkeypatch.setenv("SEITON_HOME", str(demo_home))
+    assert main(["sql", "select stage_code from marts.dim_stage order by stage_id",
+                 "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["stage_code"] for r in rows][:2] == ["sales", "formalization"]
+    assert main(["sql", "delete from marts.dim_stage"]) == 1
+    assert "only SELECT" in capsys.readouterr().err
