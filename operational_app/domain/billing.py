@@ -1,0 +1,475 @@
+"""Stage 5 — billing: meter readings, invoices, credit notes, payments and their
+application, payment reversals, collection actions, exchange rates.
+
+Posted documents (invoices, credit notes, payments, applications, reversals) are only ever
+inserted here; corrections are new reversing documents (value-chain.md; the migrations'
+triggers refuse UPDATE and DELETE on them). Balance checks lock the parent row first so two
+writers cannot both spend the same open amount (docs/domain-rules.md, "Concurrency").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from operational_app.domain import fields, writes
+from operational_app.domain.fields import Checker, check_actor, first_of_month
+from operational_app.domain.lookups import (
+    check_device_life,
+    contract_ref,
+    device_ref,
+    find_account,
+    find_credit_note,
+    find_invoice,
+    find_payment,
+    invoice_credited,
+    last_day_in_force,
+    latest_meter_reading,
+    open_amount,
+    unapplied_amount,
+)
+from operational_app.store.models import (
+    Account,
+    CollectionAction,
+    Contract,
+    CreditNote,
+    Device,
+    FxRate,
+    Invoice,
+    MeterReading,
+    Payment,
+    PaymentApplication,
+    PaymentReversal,
+)
+
+READING_SOURCES = ("agent", "manual")
+COLLECTION_ACTIONS = ("call", "email", "visit", "promise_to_pay", "escalation")
+FX_CURRENCIES = ("USD",)  # rates are MXN per unit; MXN itself is 1 by definition
+
+
+# --------------------------------------------------------------------------- meter readings
+
+
+def _same_key_reading(
+    session: Session, device_id: int, read_on: date, meter_reset: bool
+) -> MeterReading | None:
+    """The reading with this (device, date, reset) key, withdrawn or not (the key is unique)."""
+    return session.scalars(select(MeterReading).where(
+        MeterReading.device_id == device_id, MeterReading.read_on == read_on,
+        MeterReading.meter_reset == meter_reset)).first()
+
+
+def _check_reading_order(
+    v: Checker, device: Device, last: MeterReading | None, read: date, reset: bool
+) -> None:
+    """Readings are recorded in date order (history stays simple: no reading is ever
+    inserted before a later one); on a replacement day the reset row comes last."""
+    if last is None:
+        return
+    if read < last.read_on:
+        v.fail("read_on", f"is before device {device.serial}'s latest reading ({last.read_on}): "
+                          "readings must be recorded in date order")
+    elif read == last.read_on and last.meter_reset and not reset:
+        v.fail("read_on", f"a meter replacement of device {device.serial} is already recorded on "
+                          f"{read}: the old meter's final reading must be recorded before it")
+
+
+def _check_monotonic(
+    v: Checker, device: Device, last: MeterReading | None, mono: int | None, color: int | None
+) -> None:
+    """Lifetime counters never go down on one meter (billing-and-collections.md)."""
+    if last is not None:
+        prev = {"mono": last.mono_counter, "color": last.color_counter}
+        where = f"reading of {last.read_on}"
+    else:
+        prev = {"mono": device.install_mono_counter, "color": device.install_color_counter}
+        where = f"install counter of {device.installed_on}"
+    for meter, value in (("mono", mono), ("color", color)):
+        if value is not None and value < prev[meter]:
+            v.fail(f"{meter}_counter",
+                   f"{value} is lower than device {device.serial}'s previous {meter} counter "
+                   f"({prev[meter]}, {where}); if the meter was replaced, record the new "
+                   "meter's first reading with meter_reset=true")
+
+
+def record_meter_reading(
+    session: Session,
+    actor: str,
+    *,
+    serial: Any,
+    read_on: Any,
+    mono_counter: Any,
+    color_counter: Any,
+    source: Any = "agent",
+    meter_reset: Any = False,
+) -> MeterReading:
+    """A reading of the device's lifetime counters. `meter_reset=true` marks a new meter: its
+    counters are the new meter's start and may be lower than the old meter's."""
+    actor = check_actor(actor)
+    v = Checker()
+    serial_, device = device_ref(v, session, serial, lock=True)
+    read = v.date("read_on", read_on, required=True)
+    mono = v.integer("mono_counter", mono_counter, required=True, big=True)
+    color = v.integer("color_counter", color_counter, required=True, big=True)
+    source_ = v.choice("source", source, READING_SOURCES, default="agent")
+    reset = v.boolean("meter_reset", meter_reset, default=False)
+    if read is not None and read > fields.today():
+        v.fail("read_on", f"must not be in the future (today is {fields.today()})")
+    check_device_life(v, "read_on", read, device)
+    revive = None
+    if device is not None and read is not None and reset is not None:
+        same = _same_key_reading(session, device.id, read, reset)
+        if same is not None and same.deleted_at is None:
+            kind = "meter-reset reading" if reset else "reading"
+            v.fail("read_on", f"a {kind} of device {serial_} on {read} already exists")
+        else:
+            revive = same
+            last = latest_meter_reading(session, device.id)
+            _check_reading_order(v, device, last, read, reset)
+            if not reset:
+                _check_monotonic(v, device, last, mono, color)
+    v.check()
+    key = f"{serial_}:{read}{':reset' if reset else ''}"
+    values = {"mono_counter": mono, "color_counter": color, "source": source_}
+    if revive is not None:  # the unique key still holds the withdrawn row: reuse it
+        return writes.update(session, actor, revive, key, deleted_at=None, deleted_by=None,
+                             **values)
+    row = MeterReading(device_id=device.id, read_on=read, meter_reset=reset, **values)
+    return writes.insert(session, actor, row, key, "read_on")
+
+
+def withdraw_meter_reading(
+    session: Session, actor: str, *, serial: Any, read_on: Any, meter_reset: Any = False
+) -> MeterReading:
+    """Only the device's latest reading can be withdrawn, so the counters left behind are
+    still a non-decreasing history."""
+    actor = check_actor(actor)
+    v = Checker()
+    serial_, device = device_ref(v, session, serial, lock=True)
+    read = v.date("read_on", read_on, required=True)
+    reset = v.boolean("meter_reset", meter_reset, default=False)
+    row = None
+    if device is not None and read is not None and reset is not None:
+        row = _same_key_reading(session, device.id, read, reset)
+        if row is None or row.deleted_at is not None:
+            v.fail("read_on", f"device {serial_} has no reading on {read}")
+            row = None
+        elif latest_meter_reading(session, device.id) is not row:
+            v.fail("read_on", f"only device {serial_}'s latest reading can be withdrawn")
+    v.check()
+    return writes.withdraw(session, actor, row, f"{serial_}:{read}{':reset' if reset else ''}")
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+def _check_balanced(v: Checker, subtotal: Decimal | None, tax: Decimal | None,
+                    total: Decimal | None) -> None:
+    if subtotal is not None and tax is not None and total is not None:
+        if subtotal + tax != total:
+            v.fail("total", f"unbalanced totals: subtotal {subtotal} + tax_amount {tax} = "
+                            f"{subtotal + tax}, not {total}")
+
+
+def _check_billable_period(v: Checker, contract: Contract, period: date) -> None:
+    """billing-and-collections.md: billable from activation (or start) through end or
+    closure; periods are calendar months named by their first day."""
+    if period.day != 1:
+        v.fail("period_start", "must be the first day of a month")
+        return
+    first = first_of_month(contract.activated_on or contract.start_date)
+    last = last_day_in_force(contract)
+    if not first <= period <= last:
+        v.fail("period_start", f"is outside contract {contract.contract_number}'s billable "
+                               f"months ({first} to {first_of_month(last)})")
+
+
+def issue_invoice(
+    session: Session,
+    actor: str,
+    *,
+    invoice_number: Any,
+    contract_number: Any,
+    period_start: Any,
+    issued_on: Any,
+    subtotal: Any,
+    tax_amount: Any,
+    total: Any,
+    currency: Any,
+    due_on: Any = None,
+) -> Invoice:
+    actor = check_actor(actor)
+    v = Checker()
+    number = v.text("invoice_number", invoice_number, Invoice.invoice_number, required=True)
+    contract_no, contract = contract_ref(v, session, contract_number)
+    period = v.date("period_start", period_start, required=True)
+    issued = v.date("issued_on", issued_on, required=True)
+    due = v.date("due_on", due_on)
+    sub = v.money("subtotal", subtotal, required=True)
+    tax = v.money("tax_amount", tax_amount, required=True)
+    tot = v.money("total", total, required=True)
+    currency_ = v.currency("currency", currency)
+    _check_balanced(v, sub, tax, tot)
+    v.not_before("issued_on", issued, period, "the start of the billed period")
+    v.not_before("due_on", due, issued, "the issue date")
+    v.unique("invoice_number", number, find_invoice(session, number), "invoice")
+    if contract is not None:
+        if period is not None:
+            _check_billable_period(v, contract, period)
+        if currency_ is not None and currency_ != contract.currency:
+            v.fail("currency", f"must be contract {contract_no}'s currency ({contract.currency})")
+    v.check()
+    row = Invoice(invoice_number=number, contract_id=contract.id, period_start=period,
+                  issued_on=issued, due_on=due, subtotal=sub, tax_amount=tax, total=tot,
+                  currency=currency_)
+    return writes.insert(session, actor, row, number, "invoice_number")
+
+
+def issue_credit_note(
+    session: Session,
+    actor: str,
+    *,
+    credit_note_number: Any,
+    invoice_number: Any,
+    issued_on: Any,
+    subtotal: Any,
+    tax_amount: Any,
+    total: Any,
+    reason: Any = None,
+) -> CreditNote:
+    """Corrects an invoice; all credit notes together never exceed the invoice total."""
+    actor = check_actor(actor)
+    v = Checker()
+    number = v.text("credit_note_number", credit_note_number, CreditNote.credit_note_number,
+                    required=True)
+    inv_no = v.text("invoice_number", invoice_number, Invoice.invoice_number, required=True)
+    issued = v.date("issued_on", issued_on, required=True)
+    sub = v.money("subtotal", subtotal, required=True)
+    tax = v.money("tax_amount", tax_amount, required=True)
+    tot = v.money("total", total, required=True, positive=True)
+    reason_ = v.text("reason", reason, CreditNote.reason)
+    _check_balanced(v, sub, tax, tot)
+    v.unique("credit_note_number", number, find_credit_note(session, number), "credit note")
+    invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no, lock=True),
+                      "invoice")
+    if invoice is not None:
+        v.not_before("issued_on", issued, invoice.issued_on, "the invoice's issue date")
+        left = invoice.total - invoice_credited(session, invoice)
+        if tot is not None and tot > left:
+            v.fail("total", f"{tot} exceeds what is left to credit on invoice {inv_no} ({left}: "
+                            f"its total {invoice.total} minus earlier credit notes)")
+    v.check()
+    row = CreditNote(credit_note_number=number, invoice_id=invoice.id, issued_on=issued,
+                     subtotal=sub, tax_amount=tax, total=tot, reason=reason_)
+    return writes.insert(session, actor, row, number, "credit_note_number")
+
+
+# --------------------------------------------------------------------------- payments
+
+
+def record_payment(
+    session: Session,
+    actor: str,
+    *,
+    payment_number: Any,
+    account_code: Any,
+    received_on: Any,
+    amount: Any,
+    currency: Any,
+    method: Any = None,
+) -> Payment:
+    """Money received from an account; it stays unapplied (customer credit) until
+    `apply_payment` assigns it to invoices."""
+    actor = check_actor(actor)
+    v = Checker()
+    number = v.text("payment_number", payment_number, Payment.payment_number, required=True)
+    acct_code = v.text("account_code", account_code, Account.account_code, required=True)
+    received = v.date("received_on", received_on, required=True)
+    amount_ = v.money("amount", amount, required=True, positive=True)
+    currency_ = v.currency("currency", currency)
+    method_ = v.text("method", method, Payment.method)
+    account = v.known("account_code", acct_code, find_account(session, acct_code), "account")
+    v.unique("payment_number", number, find_payment(session, number), "payment")
+    v.check()
+    row = Payment(payment_number=number, account_id=account.id, received_on=received,
+                  amount=amount_, currency=currency_, method=method_)
+    return writes.insert(session, actor, row, number, "payment_number")
+
+
+def _reversal_of(session: Session, payment: Payment) -> PaymentReversal | None:
+    return session.scalars(select(PaymentReversal).where(
+        PaymentReversal.payment_id == payment.id)).first()
+
+
+def _check_application(
+    v: Checker, session: Session, payment: Payment, invoice: Invoice, amount: Decimal | None
+) -> None:
+    reversal = _reversal_of(session, payment)
+    if reversal is not None:
+        v.fail("payment_number", f"payment {payment.payment_number} was reversed on "
+                                 f"{reversal.reversed_on}: it cannot be applied")
+        return
+    contract = session.get(Contract, invoice.contract_id)
+    if contract.account_id != payment.account_id:
+        v.fail("invoice_number", f"invoice {invoice.invoice_number} belongs to another account "
+                                 f"than payment {payment.payment_number}")
+    if invoice.currency != payment.currency:
+        v.fail("invoice_number", f"invoice {invoice.invoice_number} is in {invoice.currency}, "
+                                 f"payment {payment.payment_number} in {payment.currency}")
+    already = session.scalar(select(PaymentApplication.id).where(
+        PaymentApplication.payment_id == payment.id,
+        PaymentApplication.invoice_id == invoice.id))
+    if already is not None:
+        v.fail("invoice_number", f"payment {payment.payment_number} is already applied to "
+                                 f"invoice {invoice.invoice_number}")
+    if amount is None:
+        return
+    unapplied = unapplied_amount(session, payment)
+    if amount > unapplied:
+        v.fail("amount", f"{amount} exceeds payment {payment.payment_number}'s unapplied "
+                         f"amount ({unapplied})")
+    still_open = open_amount(session, invoice)
+    if amount > still_open:
+        v.fail("amount", f"{amount} exceeds invoice {invoice.invoice_number}'s open amount "
+                         f"({still_open}): over-payment is refused; leave the rest unapplied "
+                         "as customer credit")
+
+
+def apply_payment(
+    session: Session,
+    actor: str,
+    *,
+    payment_number: Any,
+    invoice_number: Any,
+    amount: Any,
+    applied_on: Any = None,
+) -> PaymentApplication:
+    """Apply part of a payment to an invoice of the same account and currency.
+
+    `applied_on` defaults to the later of the payment and invoice dates (deterministic, so a
+    re-import or the demo generator gives the same row); aging uses the payment's date."""
+    actor = check_actor(actor)
+    v = Checker()
+    pay_no = v.text("payment_number", payment_number, Payment.payment_number, required=True)
+    inv_no = v.text("invoice_number", invoice_number, Invoice.invoice_number, required=True)
+    amount_ = v.money("amount", amount, required=True, positive=True)
+    applied = v.date("applied_on", applied_on)
+    # Lock order payment → invoice everywhere, so two writers never deadlock.
+    payment = v.known("payment_number", pay_no, find_payment(session, pay_no, lock=True),
+                      "payment")
+    invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no, lock=True),
+                      "invoice")
+    if payment is not None and invoice is not None:
+        _check_application(v, session, payment, invoice, amount_)
+        v.not_before("applied_on", applied, payment.received_on, "the payment's date")
+        v.not_before("applied_on", applied, invoice.issued_on, "the invoice's issue date")
+    v.check()
+    on = applied or max(payment.received_on, invoice.issued_on)
+    row = PaymentApplication(payment_id=payment.id, invoice_id=invoice.id, amount=amount_,
+                             applied_on=on)
+    return writes.insert(session, actor, row, f"{pay_no}:{inv_no}", "invoice_number")
+
+
+def reverse_payment(
+    session: Session,
+    actor: str,
+    *,
+    reversal_number: Any,
+    payment_number: Any,
+    reversed_on: Any,
+    reason: Any,
+) -> PaymentReversal:
+    """A bounced or mistaken payment. The payment and its applications stay posted; from
+    now on they no longer count (its invoices are open again)."""
+    actor = check_actor(actor)
+    v = Checker()
+    number = v.text("reversal_number", reversal_number, PaymentReversal.reversal_number,
+                    required=True)
+    pay_no = v.text("payment_number", payment_number, Payment.payment_number, required=True)
+    on = v.date("reversed_on", reversed_on, required=True)
+    reason_ = v.text("reason", reason, PaymentReversal.reason, required=True)
+    payment = v.known("payment_number", pay_no, find_payment(session, pay_no, lock=True),
+                      "payment")
+    existing = session.scalars(select(PaymentReversal).where(
+        PaymentReversal.reversal_number == number)).first() if number else None
+    v.unique("reversal_number", number, existing, "payment reversal")
+    if payment is not None:
+        earlier = _reversal_of(session, payment)
+        if earlier is not None:
+            v.fail("payment_number", f"payment {pay_no} is already reversed "
+                                     f"({earlier.reversal_number})")
+        v.not_before("reversed_on", on, payment.received_on, "the payment's date")
+    v.check()
+    row = PaymentReversal(reversal_number=number, payment_id=payment.id, reversed_on=on,
+                          reason=reason_)
+    return writes.insert(session, actor, row, number, "reversal_number")
+
+
+# --------------------------------------------------------------------------- collections
+
+
+def record_collection_action(
+    session: Session,
+    actor: str,
+    *,
+    invoice_number: Any,
+    action_type: Any,
+    action_on: Any,
+    promised_on: Any = None,
+    promised_amount: Any = None,
+    notes: Any = None,
+) -> CollectionAction:
+    """A promise to pay needs its date and amount; other actions carry neither."""
+    actor = check_actor(actor)
+    v = Checker()
+    inv_no = v.text("invoice_number", invoice_number, Invoice.invoice_number, required=True)
+    type_ = v.choice("action_type", action_type, COLLECTION_ACTIONS)
+    on = v.date("action_on", action_on, required=True)
+    promised = v.date("promised_on", promised_on)
+    amount = v.money("promised_amount", promised_amount, positive=True)
+    notes_ = v.text("notes", notes, CollectionAction.notes, multiline=True)
+    invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no), "invoice")
+    if type_ == "promise_to_pay":
+        for field, value in (("promised_on", promised), ("promised_amount", amount)):
+            if value is None and not v.has_error(field):
+                v.fail(field, "is required for a promise to pay")
+        v.not_before("promised_on", promised, on, "the action date")
+        if invoice is not None and amount is not None and amount > invoice.total:
+            v.fail("promised_amount", f"exceeds the invoice total ({invoice.total})")
+    elif type_ is not None:
+        for field, value in (("promised_on", promised), ("promised_amount", amount)):
+            if value is not None:
+                v.fail(field, "is only recorded for a promise to pay")
+    if invoice is not None:
+        v.not_before("action_on", on, invoice.issued_on, "the invoice's issue date")
+    v.check()
+    row = CollectionAction(invoice_id=invoice.id, action_type=type_, action_on=on,
+                           promised_on=promised, promised_amount=amount, notes=notes_)
+    return writes.insert(session, actor, row, f"{inv_no}:{type_}:{on}", "invoice_number")
+
+
+# --------------------------------------------------------------------------- exchange rates
+
+
+def set_fx_rate(
+    session: Session, actor: str, *, rate_date: Any, currency: Any, mxn_per_unit: Any
+) -> FxRate:
+    """The day's rate; setting the same day again replaces it (audited)."""
+    actor = check_actor(actor)
+    v = Checker()
+    day = v.date("rate_date", rate_date, required=True)
+    currency_ = v.choice("currency", currency, FX_CURRENCIES)
+    rate = v.decimal("mxn_per_unit", mxn_per_unit, places=fields.RATE_PLACES, required=True,
+                     positive=True)
+    v.check()
+    key = f"{currency_}:{day}"
+    current = session.scalars(select(FxRate).where(
+        FxRate.rate_date == day, FxRate.currency == currency_)).first()
+    if current is not None:
+        return writes.update(session, actor, current, key, mxn_per_unit=rate)
+    return writes.insert(session, actor, FxRate(rate_date=day, currency=currency_,
+                                                mxn_per_unit=rate), key, "rate_date")

@@ -1,0 +1,237 @@
+"""Read helpers by business key, and the balances the billing rules depend on.
+
+`find_*` return None for unknown keys and, where the table has soft delete, for withdrawn
+rows (pass `include_withdrawn=True` to see them). `lock=True` adds `FOR UPDATE` so a
+read-then-write check holds on PostgreSQL (SQLite write transactions are already
+`BEGIN IMMEDIATE`). Money is summed in Python: on SQLite it is stored as text, and SQL SUM
+would turn it into a binary float.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from operational_app.domain.fields import Checker
+from operational_app.store.models import (
+    Account,
+    ConsumableRequest,
+    Contract,
+    CreditNote,
+    Device,
+    ImplementationMilestone,
+    Invoice,
+    MaintenanceVisit,
+    MeterReading,
+    Opportunity,
+    Payment,
+    PaymentApplication,
+    PaymentReversal,
+    PricePlan,
+    Proposal,
+    Ticket,
+    User,
+)
+
+Model = TypeVar("Model")
+ZERO = Decimal("0.00")
+
+
+def _one(
+    session: Session,
+    model: type[Model],
+    column: InstrumentedAttribute[Any],
+    value: Any,
+    *,
+    lock: bool = False,
+    include_withdrawn: bool = False,
+) -> Model | None:
+    if value is None:
+        return None
+    query: Select[Any] = select(model).where(column == value)
+    if hasattr(model, "deleted_at") and not include_withdrawn:
+        query = query.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def find_account(session: Session, account_code: str, **kw: Any) -> Account | None:
+    return _one(session, Account, Account.account_code, account_code, **kw)
+
+
+def find_opportunity(session: Session, opportunity_code: str, **kw: Any) -> Opportunity | None:
+    return _one(session, Opportunity, Opportunity.opportunity_code, opportunity_code, **kw)
+
+
+def find_proposal(session: Session, proposal_code: str, **kw: Any) -> Proposal | None:
+    return _one(session, Proposal, Proposal.proposal_code, proposal_code, **kw)
+
+
+def find_contract(session: Session, contract_number: str, **kw: Any) -> Contract | None:
+    return _one(session, Contract, Contract.contract_number, contract_number, **kw)
+
+
+def find_device(session: Session, serial: str, **kw: Any) -> Device | None:
+    return _one(session, Device, Device.serial, serial, **kw)
+
+
+def find_ticket(session: Session, ticket_number: str, **kw: Any) -> Ticket | None:
+    return _one(session, Ticket, Ticket.ticket_number, ticket_number, **kw)
+
+
+def find_visit(session: Session, visit_code: str, **kw: Any) -> MaintenanceVisit | None:
+    return _one(session, MaintenanceVisit, MaintenanceVisit.visit_code, visit_code, **kw)
+
+
+def find_consumable_request(
+    session: Session, request_number: str, **kw: Any
+) -> ConsumableRequest | None:
+    return _one(session, ConsumableRequest, ConsumableRequest.request_number, request_number, **kw)
+
+
+def find_invoice(session: Session, invoice_number: str, **kw: Any) -> Invoice | None:
+    return _one(session, Invoice, Invoice.invoice_number, invoice_number, **kw)
+
+
+def find_credit_note(session: Session, credit_note_number: str, **kw: Any) -> CreditNote | None:
+    return _one(session, CreditNote, CreditNote.credit_note_number, credit_note_number, **kw)
+
+
+def find_payment(session: Session, payment_number: str, **kw: Any) -> Payment | None:
+    return _one(session, Payment, Payment.payment_number, payment_number, **kw)
+
+
+def find_user(session: Session, username: str, **kw: Any) -> User | None:
+    return _one(session, User, User.username, username.strip().lower() if username else None,
+                **kw)
+
+
+def find_price_plan(session: Session, contract_id: int, effective_from: Any) -> PricePlan | None:
+    return session.scalars(
+        select(PricePlan).where(
+            PricePlan.contract_id == contract_id, PricePlan.effective_from == effective_from
+        )
+    ).first()
+
+
+def find_milestone(
+    session: Session, contract_id: int, milestone: str, *, include_withdrawn: bool = False
+) -> ImplementationMilestone | None:
+    query = select(ImplementationMilestone).where(
+        ImplementationMilestone.contract_id == contract_id,
+        ImplementationMilestone.milestone == milestone,
+    )
+    if not include_withdrawn:
+        query = query.where(ImplementationMilestone.deleted_at.is_(None))
+    return session.scalars(query).first()
+
+
+def latest_meter_reading(session: Session, device_id: int) -> MeterReading | None:
+    """The device's current reading: latest date; on one date the meter_reset row is later
+    (a replacement is the old meter's final read followed by the new meter's start)."""
+    return session.scalars(
+        select(MeterReading)
+        .where(MeterReading.device_id == device_id, MeterReading.deleted_at.is_(None))
+        .order_by(
+            MeterReading.read_on.desc(), MeterReading.meter_reset.desc(), MeterReading.id.desc()
+        )
+    ).first()
+
+
+def last_day_in_force(contract: Contract) -> date:
+    """The contract's last billable day: its closure, or else its end date."""
+    return contract.closed_on or contract.end_date
+
+
+def contract_ref(
+    v: Checker, session: Session, contract_number: Any, *, lock: bool = False
+) -> tuple[str | None, Contract | None]:
+    """Coerce a contract_number field and resolve it (error 'unknown contract' if absent)."""
+    number = v.text("contract_number", contract_number, Contract.contract_number, required=True)
+    contract = v.known("contract_number", number, find_contract(session, number, lock=lock),
+                       "contract")
+    return number, contract
+
+
+def device_ref(
+    v: Checker, session: Session, serial: Any, *, lock: bool = False
+) -> tuple[str | None, Device | None]:
+    """Coerce a serial field and resolve it (error 'unknown device' if absent)."""
+    serial_ = v.text("serial", serial, Device.serial, required=True)
+    return serial_, v.known("serial", serial_, find_device(session, serial_, lock=lock), "device")
+
+
+def check_device_life(v: Checker, field: str, day: date | None, device: Device | None) -> None:
+    """Work on a device happens between its install and its removal."""
+    if device is None or day is None:
+        return
+    v.not_before(field, day, device.installed_on, f"device {device.serial}'s install date")
+    if device.removed_on is not None and day > device.removed_on:
+        v.fail(field, f"must not be after device {device.serial}'s removal ({device.removed_on})")
+
+
+# --------------------------------------------------------------------------- balances
+
+
+def _total(values: list[Decimal]) -> Decimal:
+    return sum(values, ZERO)
+
+
+def reversed_payment_ids(session: Session, payment_ids: list[int]) -> set[int]:
+    if not payment_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(PaymentReversal.payment_id).where(PaymentReversal.payment_id.in_(payment_ids))
+        )
+    )
+
+
+def invoice_credited(session: Session, invoice: Invoice) -> Decimal:
+    """Total of the credit notes issued against the invoice."""
+    return _total(
+        list(session.scalars(select(CreditNote.total).where(CreditNote.invoice_id == invoice.id)))
+    )
+
+
+def invoice_applied(session: Session, invoice: Invoice) -> Decimal:
+    """Payments applied to the invoice, leaving out payments later reversed (bounced)."""
+    rows = session.execute(
+        select(PaymentApplication.payment_id, PaymentApplication.amount).where(
+            PaymentApplication.invoice_id == invoice.id
+        )
+    ).all()
+    void = reversed_payment_ids(session, [r.payment_id for r in rows])
+    return _total([r.amount for r in rows if r.payment_id not in void])
+
+
+def open_amount(session: Session, invoice: Invoice) -> Decimal:
+    """total − live payment applications − credit notes (billing-and-collections.md)."""
+    return invoice.total - invoice_applied(session, invoice) - invoice_credited(session, invoice)
+
+
+def unapplied_amount(session: Session, payment: Payment) -> Decimal:
+    """What is left of a payment to apply; a reversed payment has nothing left."""
+    if reversed_payment_ids(session, [payment.id]):
+        return ZERO
+    applied = session.scalars(
+        select(PaymentApplication.amount).where(PaymentApplication.payment_id == payment.id)
+    )
+    return payment.amount - _total(list(applied))
+
+
+def invoice_open_amount(session: Session, invoice_number: str) -> Decimal | None:
+    """Open amount of an invoice by number, None if there is no such invoice."""
+    invoice = find_invoice(session, invoice_number)
+    return open_amount(session, invoice) if invoice else None
+
+
+def payment_unapplied_amount(session: Session, payment_number: str) -> Decimal | None:
+    """Unapplied amount of a payment by number, None if there is no such payment."""
+    payment = find_payment(session, payment_number)
+    return unapplied_amount(session, payment) if payment else None

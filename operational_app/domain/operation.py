@@ -1,0 +1,367 @@
+"""Stage 4 — operation: tickets and their pauses, preventive maintenance, consumables,
+device monitoring events.
+
+Business timestamps are naive America/Mexico_City wall time (fields.parse_timestamp).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from operational_app.domain import writes
+from operational_app.domain.fields import Checker, check_actor
+from operational_app.domain.lookups import (
+    check_device_life,
+    contract_ref,
+    device_ref,
+    find_consumable_request,
+    find_ticket,
+    find_visit,
+)
+from operational_app.store.models import (
+    ConsumableRequest,
+    Device,
+    DeviceEvent,
+    MaintenancePlan,
+    MaintenanceVisit,
+    Ticket,
+    TicketPause,
+)
+
+TICKET_TYPES = ("corrective", "preventive", "consumable", "incident", "request")
+PRIORITIES = ("low", "medium", "high", "critical")
+EVENT_TYPES = ("up", "down")
+MAX_INTERVAL_MONTHS = 24
+MAX_CONSUMABLE_QUANTITY = 10_000
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment is not None else None
+
+
+# --------------------------------------------------------------------------- tickets
+
+
+def _ticket_ref(v: Checker, session: Session, ticket_number: Any) -> tuple[str | None,
+                                                                          Ticket | None]:
+    number = v.text("ticket_number", ticket_number, Ticket.ticket_number, required=True)
+    # Locked: every ticket change reads its current times before writing a new one.
+    ticket = v.known("ticket_number", number, find_ticket(session, number, lock=True), "ticket")
+    return number, ticket
+
+
+def open_ticket(
+    session: Session,
+    actor: str,
+    *,
+    ticket_number: Any,
+    contract_number: Any,
+    ticket_type: Any,
+    opened_at: Any,
+    priority: Any = "medium",
+    serial: Any = None,
+    description: Any = None,
+) -> Ticket:
+    actor = check_actor(actor)
+    v = Checker()
+    number = v.text("ticket_number", ticket_number, Ticket.ticket_number, required=True)
+    contract_no, contract = contract_ref(v, session, contract_number)
+    type_ = v.choice("ticket_type", ticket_type, TICKET_TYPES)
+    opened = v.timestamp("opened_at", opened_at, required=True)
+    priority_ = v.choice("priority", priority, PRIORITIES, default="medium")
+    description_ = v.text("description", description, Ticket.description, multiline=True)
+    device = None
+    if serial is not None and serial != "":
+        _, device = device_ref(v, session, serial)
+    v.unique("ticket_number", number, find_ticket(session, number, include_withdrawn=True),
+             "ticket")
+    if contract is not None:
+        if contract.activated_on is None:
+            v.fail("contract_number", f"contract '{contract_no}' is not activated yet")
+        else:
+            v.not_before("opened_at", _day(opened), contract.activated_on,
+                         "the contract's activation")
+        if device is not None and device.contract_id != contract.id:
+            v.fail("serial", f"device '{device.serial}' is not on contract '{contract_no}'")
+    check_device_life(v, "opened_at", _day(opened), device)
+    v.check()
+    row = Ticket(ticket_number=number, contract_id=contract.id,
+                 device_id=device.id if device else None, ticket_type=type_,
+                 priority=priority_, opened_at=opened, description=description_)
+    return writes.insert(session, actor, row, number, "ticket_number")
+
+
+def respond_ticket(
+    session: Session, actor: str, *, ticket_number: Any, first_response_at: Any
+) -> Ticket:
+    actor = check_actor(actor)
+    v = Checker()
+    number, ticket = _ticket_ref(v, session, ticket_number)
+    at = v.timestamp("first_response_at", first_response_at, required=True)
+    if ticket is not None:
+        if ticket.first_response_at is not None:
+            v.fail("first_response_at", f"the first response is already recorded "
+                                        f"({ticket.first_response_at})")
+        v.not_before("first_response_at", at, ticket.opened_at, "the ticket's opening")
+        if ticket.resolved_at is not None and at is not None and at > ticket.resolved_at:
+            v.fail("first_response_at", f"must not be after the resolution ({ticket.resolved_at})")
+    v.check()
+    return writes.update(session, actor, ticket, number, first_response_at=at)
+
+
+def _pauses(session: Session, ticket_id: int) -> list[TicketPause]:
+    return list(session.scalars(
+        select(TicketPause).where(TicketPause.ticket_id == ticket_id)
+        .order_by(TicketPause.paused_at)
+    ))
+
+
+def pause_ticket(session: Session, actor: str, *, ticket_number: Any, paused_at: Any
+                 ) -> TicketPause:
+    """Waiting on the customer: the SLA clocks stop until `resume_ticket`."""
+    actor = check_actor(actor)
+    v = Checker()
+    number, ticket = _ticket_ref(v, session, ticket_number)
+    at = v.timestamp("paused_at", paused_at, required=True)
+    if ticket is not None:
+        if ticket.resolved_at is not None:
+            v.fail("ticket_number", f"ticket '{number}' is already resolved")
+        v.not_before("paused_at", at, ticket.opened_at, "the ticket's opening")
+        pauses = _pauses(session, ticket.id)
+        if pauses and pauses[-1].resumed_at is None:
+            v.fail("ticket_number", f"ticket '{number}' is already paused (since "
+                                    f"{pauses[-1].paused_at})")
+        elif pauses:
+            v.not_before("paused_at", at, pauses[-1].resumed_at, "the end of the previous pause")
+    v.check()
+    row = TicketPause(ticket_id=ticket.id, paused_at=at)
+    return writes.insert(session, actor, row, f"{number}:{at.isoformat()}", "paused_at")
+
+
+def resume_ticket(session: Session, actor: str, *, ticket_number: Any, resumed_at: Any
+                  ) -> TicketPause:
+    actor = check_actor(actor)
+    v = Checker()
+    number, ticket = _ticket_ref(v, session, ticket_number)
+    at = v.timestamp("resumed_at", resumed_at, required=True)
+    pause = None
+    if ticket is not None:
+        pauses = _pauses(session, ticket.id)
+        if not pauses or pauses[-1].resumed_at is not None:
+            v.fail("ticket_number", f"ticket '{number}' is not paused")
+        else:
+            pause = pauses[-1]
+            v.not_before("resumed_at", at, pause.paused_at, "the start of the pause")
+    v.check()
+    return writes.update(session, actor, pause, f"{number}:{pause.paused_at.isoformat()}",
+                         resumed_at=at)
+
+
+def resolve_ticket(
+    session: Session,
+    actor: str,
+    *,
+    ticket_number: Any,
+    resolved_at: Any,
+    first_time_fix: Any = None,
+) -> Ticket:
+    """`first_time_fix` is required for corrective tickets (the first-time-fix KPI counts
+    them) and optional for the others."""
+    actor = check_actor(actor)
+    v = Checker()
+    number, ticket = _ticket_ref(v, session, ticket_number)
+    at = v.timestamp("resolved_at", resolved_at, required=True)
+    fix = v.boolean("first_time_fix", first_time_fix)
+    if ticket is not None:
+        if ticket.resolved_at is not None:
+            v.fail("resolved_at", f"the ticket is already resolved ({ticket.resolved_at})")
+        if fix is None and ticket.ticket_type == "corrective" and not v.has_error(
+                "first_time_fix"):
+            v.fail("first_time_fix", "is required for corrective tickets")
+        v.not_before("resolved_at", at, ticket.opened_at, "the ticket's opening")
+        v.not_before("resolved_at", at, ticket.first_response_at, "the first response")
+        pauses = _pauses(session, ticket.id)
+        if pauses and pauses[-1].resumed_at is None:
+            v.fail("ticket_number", f"ticket '{number}' is paused: resume it before resolving")
+        elif pauses:
+            v.not_before("resolved_at", at, pauses[-1].resumed_at, "the end of the last pause")
+    v.check()
+    return writes.update(session, actor, ticket, number, resolved_at=at, first_time_fix=fix)
+
+
+def close_ticket(session: Session, actor: str, *, ticket_number: Any, closed_at: Any) -> Ticket:
+    """Closing confirms a resolution, so the ticket must be resolved first."""
+    actor = check_actor(actor)
+    v = Checker()
+    number, ticket = _ticket_ref(v, session, ticket_number)
+    at = v.timestamp("closed_at", closed_at, required=True)
+    if ticket is not None:
+        if ticket.closed_at is not None:
+            v.fail("closed_at", f"the ticket is already closed ({ticket.closed_at})")
+        if ticket.resolved_at is None:
+            v.fail("ticket_number", f"ticket '{number}' is not resolved yet")
+        v.not_before("closed_at", at, ticket.opened_at, "the ticket's opening")
+        v.not_before("closed_at", at, ticket.resolved_at, "the resolution")
+    v.check()
+    return writes.update(session, actor, ticket, number, closed_at=at)
+
+
+def withdraw_ticket(session: Session, actor: str, *, ticket_number: Any) -> Ticket:
+    """A ticket opened by mistake (duplicate, wrong contract): soft delete."""
+    actor = check_actor(actor)
+    v = Checker()
+    number, ticket = _ticket_ref(v, session, ticket_number)
+    v.check()
+    return writes.withdraw(session, actor, ticket, number)
+
+
+# --------------------------------------------------------------------------- maintenance
+
+
+def create_maintenance_plan(
+    session: Session, actor: str, *, serial: Any, interval_months: Any, starts_on: Any
+) -> MaintenancePlan:
+    actor = check_actor(actor)
+    v = Checker()
+    serial_, device = device_ref(v, session, serial)
+    interval = v.integer("interval_months", interval_months, required=True, minimum=1,
+                         maximum=MAX_INTERVAL_MONTHS)
+    starts = v.date("starts_on", starts_on, required=True)
+    check_device_life(v, "starts_on", starts, device)
+    if device is not None:
+        existing = session.scalar(select(MaintenancePlan.id).where(
+            MaintenancePlan.device_id == device.id))
+        if existing is not None:
+            v.fail("serial", f"device '{serial_}' already has a maintenance plan")
+    v.check()
+    row = MaintenancePlan(device_id=device.id, interval_months=interval, starts_on=starts)
+    return writes.insert(session, actor, row, serial_, "serial")
+
+
+def schedule_visit(
+    session: Session, actor: str, *, visit_code: Any, serial: Any, due_on: Any
+) -> MaintenanceVisit:
+    actor = check_actor(actor)
+    v = Checker()
+    code = v.text("visit_code", visit_code, MaintenanceVisit.visit_code, required=True)
+    _, device = device_ref(v, session, serial)
+    due = v.date("due_on", due_on, required=True)
+    v.unique("visit_code", code, find_visit(session, code, include_withdrawn=True), "visit")
+    check_device_life(v, "due_on", due, device)
+    v.check()
+    row = MaintenanceVisit(visit_code=code, device_id=device.id, due_on=due)
+    return writes.insert(session, actor, row, code, "visit_code")
+
+
+def complete_visit(session: Session, actor: str, *, visit_code: Any, done_on: Any
+                   ) -> MaintenanceVisit:
+    actor = check_actor(actor)
+    v = Checker()
+    code = v.text("visit_code", visit_code, MaintenanceVisit.visit_code, required=True)
+    done = v.date("done_on", done_on, required=True)
+    visit = v.known("visit_code", code, find_visit(session, code, lock=True), "visit")
+    if visit is not None:
+        if visit.done_on is not None:
+            v.fail("done_on", f"the visit is already done ({visit.done_on})")
+        check_device_life(v, "done_on", done, session.get(Device, visit.device_id))
+    v.check()
+    return writes.update(session, actor, visit, code, done_on=done)
+
+
+def withdraw_visit(session: Session, actor: str, *, visit_code: Any) -> MaintenanceVisit:
+    actor = check_actor(actor)
+    v = Checker()
+    code = v.text("visit_code", visit_code, MaintenanceVisit.visit_code, required=True)
+    visit = v.known("visit_code", code, find_visit(session, code, lock=True), "visit")
+    v.check()
+    return writes.withdraw(session, actor, visit, code)
+
+
+# --------------------------------------------------------------------------- consumables
+
+
+def request_consumable(
+    session: Session,
+    actor: str,
+    *,
+    request_number: Any,
+    serial: Any,
+    item: Any,
+    quantity: Any,
+    requested_at: Any,
+) -> ConsumableRequest:
+    actor = check_actor(actor)
+    v = Checker()
+    number = v.text("request_number", request_number, ConsumableRequest.request_number,
+                    required=True)
+    _, device = device_ref(v, session, serial)
+    item_ = v.text("item", item, ConsumableRequest.item, required=True)
+    qty = v.integer("quantity", quantity, required=True, minimum=1,
+                    maximum=MAX_CONSUMABLE_QUANTITY)
+    at = v.timestamp("requested_at", requested_at, required=True)
+    v.unique("request_number", number,
+             find_consumable_request(session, number, include_withdrawn=True),
+             "consumable request")
+    check_device_life(v, "requested_at", _day(at), device)
+    v.check()
+    row = ConsumableRequest(request_number=number, device_id=device.id, item=item_,
+                            quantity=qty, requested_at=at)
+    return writes.insert(session, actor, row, number, "request_number")
+
+
+def deliver_consumable(
+    session: Session, actor: str, *, request_number: Any, delivered_at: Any
+) -> ConsumableRequest:
+    actor = check_actor(actor)
+    v = Checker()
+    number = v.text("request_number", request_number, ConsumableRequest.request_number,
+                    required=True)
+    at = v.timestamp("delivered_at", delivered_at, required=True)
+    request = v.known("request_number", number,
+                      find_consumable_request(session, number, lock=True), "consumable request")
+    if request is not None:
+        if request.delivered_at is not None:
+            v.fail("delivered_at", f"the request is already delivered ({request.delivered_at})")
+        v.not_before("delivered_at", at, request.requested_at, "the request")
+    v.check()
+    return writes.update(session, actor, request, number, delivered_at=at)
+
+
+def withdraw_consumable_request(
+    session: Session, actor: str, *, request_number: Any
+) -> ConsumableRequest:
+    actor = check_actor(actor)
+    v = Checker()
+    number = v.text("request_number", request_number, ConsumableRequest.request_number,
+                    required=True)
+    request = v.known("request_number", number,
+                      find_consumable_request(session, number, lock=True), "consumable request")
+    v.check()
+    return writes.withdraw(session, actor, request, number)
+
+
+# --------------------------------------------------------------------------- monitoring
+
+
+def record_device_event(
+    session: Session, actor: str, *, serial: Any, event_type: Any, event_at: Any
+) -> DeviceEvent:
+    actor = check_actor(actor)
+    v = Checker()
+    serial_, device = device_ref(v, session, serial)
+    type_ = v.choice("event_type", event_type, EVENT_TYPES)
+    at = v.timestamp("event_at", event_at, required=True)
+    check_device_life(v, "event_at", _day(at), device)
+    if device is not None and type_ is not None and at is not None:
+        dup = session.scalar(select(DeviceEvent.id).where(
+            DeviceEvent.device_id == device.id, DeviceEvent.event_at == at,
+            DeviceEvent.event_type == type_))
+        if dup is not None:
+            v.fail("event_at", f"this {type_} event of device '{serial_}' at {at} already exists")
+    v.check()
+    row = DeviceEvent(device_id=device.id, event_type=type_, event_at=at)
+    return writes.insert(session, actor, row, f"{serial_}:{type_}:{at.isoformat()}", "event_at")
