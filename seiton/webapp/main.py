@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from operational_app.pages import register_entry_pages
 from seiton.webapp import auth, layout
 from seiton.webapp.i18n import LANGS, t
 from seiton.webapp.registry import PAGES, can_open, resolve
 
+register_entry_pages()  # the operational app's entry pages join the registry (idempotent)
+
 SECTION_ORDER = [
     "section_dashboards", "section_finance", "section_analysis",
     "sales", "formalization", "implementation", "operation", "billing", "renewal",
-    "section_admin",
+    "section_import", "section_admin",
 ]
 STAGE_TITLES = {
     "sales": {"es": "1 · Atracción y venta", "en": "1 · Sales"},

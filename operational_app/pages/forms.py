@@ -1,0 +1,406 @@
+"""What every entry page shares: keyed form widgets, the write, the errors and the flash.
+
+Validation lives in the domain layer (shared with the CSV import), never here: numbers and
+keys are typed as text and handed over as they are, so a form and a CSV cell give the same
+error. Widgets are keyed `<form>-<domain field>` so tests (and the error display) can find
+them by the domain's field names. User-entered text is only ever shown through
+`st.dataframe`, `st.text` or markdown-escaped (`md`): never as HTML or live markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from operational_app.domain import fields
+from operational_app.domain.errors import ValidationError
+from operational_app.store.engine import write_session
+from seiton.webapp import auth
+from seiton.webapp.i18n import register, t
+
+# Labels of the domain's fields, shared by every form: an error names the field with the
+# same words the form shows (quality-bars.md, "Bad input").
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "actor": {"es": "Usuario", "en": "User"},
+    "account_code": {"es": "Cuenta", "en": "Account"},
+    "name": {"es": "Nombre o razón social", "en": "Name"},
+    "tax_rate": {"es": "Tasa de IVA (0.16 = 16 %)", "en": "Tax rate (0.16 = 16 %)"},
+    "tax_id": {"es": "RFC", "en": "RFC (tax id)"},
+    "segment": {"es": "Segmento", "en": "Segment"},
+    "region": {"es": "Región", "en": "Region"},
+    "opportunity_code": {"es": "Oportunidad", "en": "Opportunity"},
+    "owner": {"es": "Responsable", "en": "Owner"},
+    "estimated_amount": {"es": "Monto estimado", "en": "Estimated amount"},
+    "created_on": {"es": "Fecha de alta", "en": "Created on"},
+    "currency": {"es": "Moneda", "en": "Currency"},
+    "source": {"es": "Origen", "en": "Source"},
+    "to_stage": {"es": "Nueva etapa", "en": "New stage"},
+    "changed_on": {"es": "Fecha del cambio", "en": "Changed on"},
+    "lost_reason": {"es": "Motivo de pérdida", "en": "Lost reason"},
+    "proposal_code": {"es": "Propuesta", "en": "Proposal"},
+    "proposed_on": {"es": "Fecha de la propuesta", "en": "Proposed on"},
+    "price": {"es": "Precio", "en": "Price"},
+    "cost": {"es": "Costo", "en": "Cost"},
+    "status": {"es": "Estado", "en": "Status"},
+    "lines": {"es": "Partidas", "en": "Lines"},
+    "line_type": {"es": "Tipo de partida", "en": "Line type"},
+    "description": {"es": "Descripción", "en": "Description"},
+    "quantity": {"es": "Cantidad", "en": "Quantity"},
+    "unit_price": {"es": "Precio unitario", "en": "Unit price"},
+    "unit_cost": {"es": "Costo unitario", "en": "Unit cost"},
+    "contract_number": {"es": "Contrato", "en": "Contract"},
+    "start_date": {"es": "Fecha de inicio", "en": "Start date"},
+    "end_date": {"es": "Fecha de término", "en": "End date"},
+    "payment_terms_days": {"es": "Días de crédito", "en": "Payment terms (days)"},
+    "billing_day": {"es": "Día de facturación", "en": "Billing day"},
+    "effective_from": {"es": "Vigente desde (día 1 del mes)",
+                       "en": "Effective from (first of a month)"},
+    "fixed_monthly_fee": {"es": "Renta mensual fija", "en": "Fixed monthly fee"},
+    "included_mono_pages": {"es": "Páginas mono incluidas", "en": "Included mono pages"},
+    "included_color_pages": {"es": "Páginas color incluidas", "en": "Included color pages"},
+    "mono_rate": {"es": "Precio por página mono excedente", "en": "Mono overage rate"},
+    "color_rate": {"es": "Precio por página color excedente", "en": "Color overage rate"},
+    "minimum_monthly_charge": {"es": "Cargo mínimo mensual", "en": "Minimum monthly charge"},
+    "meter": {"es": "Medidor", "en": "Meter"},
+    "from_page": {"es": "Desde la página", "en": "From page"},
+    "rate": {"es": "Precio por página", "en": "Rate per page"},
+    "response_hours": {"es": "Horas hábiles de respuesta", "en": "Response (business hours)"},
+    "resolution_hours": {"es": "Horas hábiles de solución",
+                         "en": "Resolution (business hours)"},
+    "uptime_target_pct": {"es": "Meta de disponibilidad (%)", "en": "Uptime target (%)"},
+    "step": {"es": "Paso", "en": "Step"},
+    "decision": {"es": "Decisión", "en": "Decision"},
+    "decided_on": {"es": "Fecha de la decisión", "en": "Decided on"},
+    "notes": {"es": "Notas", "en": "Notes"},
+    "activated_on": {"es": "Fecha de activación", "en": "Activated on"},
+    "planned_on": {"es": "Fecha del plan", "en": "Planned on"},
+    "planned_go_live": {"es": "Arranque planeado", "en": "Planned go-live"},
+    "serial": {"es": "Número de serie", "en": "Serial number"},
+    "installed_on": {"es": "Fecha de instalación", "en": "Installed on"},
+    "install_mono_counter": {"es": "Contador mono inicial", "en": "Opening mono counter"},
+    "install_color_counter": {"es": "Contador color inicial", "en": "Opening color counter"},
+    "model": {"es": "Modelo", "en": "Model"},
+    "is_color": {"es": "Equipo a color", "en": "Color device"},
+    "site": {"es": "Sitio", "en": "Site"},
+    "removed_on": {"es": "Fecha de retiro", "en": "Removed on"},
+    "milestone": {"es": "Hito", "en": "Milestone"},
+    "done_on": {"es": "Fecha de realización", "en": "Done on"},
+    "ticket_number": {"es": "Ticket", "en": "Ticket"},
+    "ticket_type": {"es": "Tipo de ticket", "en": "Ticket type"},
+    "opened_at": {"es": "Apertura", "en": "Opened at"},
+    "priority": {"es": "Prioridad", "en": "Priority"},
+    "first_response_at": {"es": "Primera respuesta", "en": "First response at"},
+    "paused_at": {"es": "Inicio de la pausa", "en": "Paused at"},
+    "resumed_at": {"es": "Fin de la pausa", "en": "Resumed at"},
+    "resolved_at": {"es": "Solución", "en": "Resolved at"},
+    "first_time_fix": {"es": "Resuelto en la primera visita", "en": "First-time fix"},
+    "closed_at": {"es": "Cierre", "en": "Closed at"},
+    "interval_months": {"es": "Cada cuántos meses", "en": "Interval (months)"},
+    "starts_on": {"es": "Inicia el", "en": "Starts on"},
+    "visit_code": {"es": "Visita", "en": "Visit"},
+    "due_on": {"es": "Fecha límite", "en": "Due on"},
+    "request_number": {"es": "Solicitud", "en": "Request"},
+    "item": {"es": "Consumible", "en": "Item"},
+    "requested_at": {"es": "Solicitado el", "en": "Requested at"},
+    "delivered_at": {"es": "Entregado el", "en": "Delivered at"},
+    "event_type": {"es": "Evento", "en": "Event"},
+    "event_at": {"es": "Fecha y hora del evento", "en": "Event at"},
+    "read_on": {"es": "Fecha de lectura", "en": "Read on"},
+    "mono_counter": {"es": "Contador mono", "en": "Mono counter"},
+    "color_counter": {"es": "Contador color", "en": "Color counter"},
+    "meter_reset": {"es": "Cambio de medidor (el contador reinicia)",
+                    "en": "Meter replaced (counter restarts)"},
+    "invoice_number": {"es": "Factura", "en": "Invoice"},
+    "period_start": {"es": "Periodo (día 1 del mes)", "en": "Period (first of the month)"},
+    "issued_on": {"es": "Fecha de emisión", "en": "Issued on"},
+    "subtotal": {"es": "Subtotal", "en": "Subtotal"},
+    "tax_amount": {"es": "IVA", "en": "Tax"},
+    "total": {"es": "Total", "en": "Total"},
+    "credit_note_number": {"es": "Nota de crédito", "en": "Credit note"},
+    "reason": {"es": "Motivo", "en": "Reason"},
+    "payment_number": {"es": "Pago", "en": "Payment"},
+    "received_on": {"es": "Fecha de recepción", "en": "Received on"},
+    "amount": {"es": "Monto", "en": "Amount"},
+    "method": {"es": "Forma de pago", "en": "Method"},
+    "applied_on": {"es": "Fecha de aplicación", "en": "Applied on"},
+    "reversal_number": {"es": "Folio del reverso", "en": "Reversal number"},
+    "reversed_on": {"es": "Fecha del reverso", "en": "Reversed on"},
+    "action_type": {"es": "Acción", "en": "Action"},
+    "action_on": {"es": "Fecha de la acción", "en": "Action on"},
+    "promised_on": {"es": "Fecha prometida de pago", "en": "Promised on"},
+    "promised_amount": {"es": "Monto prometido", "en": "Promised amount"},
+    "rate_date": {"es": "Fecha del tipo de cambio", "en": "Rate date"},
+    "mxn_per_unit": {"es": "Pesos por unidad", "en": "MXN per unit"},
+    "review_on": {"es": "Fecha de revisión", "en": "Review on"},
+    "outcome": {"es": "Resultado", "en": "Outcome"},
+    "renewed_on": {"es": "Fecha de renovación", "en": "Renewed on"},
+    "new_end_date": {"es": "Nueva fecha de término", "en": "New end date"},
+    "amendment_number": {"es": "Adenda", "en": "Amendment"},
+    "amended_on": {"es": "Fecha de la adenda", "en": "Amended on"},
+    "amendment_type": {"es": "Tipo de adenda", "en": "Amendment type"},
+    "devices_delta": {"es": "Equipos agregados (+) o retirados (−)",
+                      "en": "Devices added (+) or removed (−)"},
+    "closed_on": {"es": "Fecha de cierre", "en": "Closed on"},
+    "devices_retrieved": {"es": "Equipos recuperados", "en": "Devices retrieved"},
+    # columns of the tables (not domain fields)
+    "state": {"es": "Situación", "en": "State"},
+    "open_amount": {"es": "Saldo abierto", "en": "Open amount"},
+    "unapplied_amount": {"es": "Por aplicar", "en": "Unapplied"},
+    "created_by": {"es": "Registró", "en": "Recorded by"},
+    "decided_by": {"es": "Decidió", "en": "Decided by"},
+    "paused": {"es": "En pausa", "en": "Paused"},
+    "devices": {"es": "Equipos", "en": "Devices"},
+    "days_past_due": {"es": "Días vencida", "en": "Days past due"},
+    "record": {"es": "Registro", "en": "Record"},
+    "on": {"es": "Fecha", "en": "Date"},
+    "detail": {"es": "Detalle", "en": "Detail"},
+}
+
+register({f"f_{name}": label for name, label in FIELD_LABELS.items()})
+register({
+    "entry_save": {"es": "Guardar", "en": "Save"},
+    "entry_withdraw": {"es": "Retirar", "en": "Withdraw"},
+    "entry_withdraw_mistake": {"es": "Retirar (capturado por error)",
+                               "en": "Withdraw (a mistake)"},
+    "entry_not_saved": {"es": "No se guardó nada. Corrige:",
+                        "en": "Nothing was saved. Please fix:"},
+    "entry_pick_placeholder": {"es": "Elige o escribe la clave",
+                               "en": "Choose or type the key"},
+    "entry_latest_records": {"es": "Últimos registros", "en": "Latest records"},
+    "entry_search": {"es": "Buscar", "en": "Search"},
+    "entry_all": {"es": "Todos", "en": "All"},
+    "entry_no_records": {"es": "Sin registros.", "en": "No records."},
+    "entry_showing_latest": {"es": "Se muestran los {n} más recientes.",
+                       "en": "Showing the {n} most recent."},
+    "entry_immutable_note": {
+        "es": "Los documentos financieros publicados no se editan ni se borran: se corrigen "
+              "con notas de crédito y reversos.",
+        "en": "Posted financial documents are never edited or deleted: they are corrected "
+              "with credit notes and reversals.",
+    },
+})
+
+FLASH_KEY = "_entry_flash"
+MIN_MOMENT = datetime(2000, 1, 1)
+MAX_MOMENT = datetime(2099, 12, 31, 23, 59)
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=])")
+
+
+def md(value: Any) -> str:
+    """Text safe to put inside markdown: every markdown/directive character escaped and
+    newlines flattened, so user text shows literally (no links, images, colors, icons)."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def label(field: str) -> str:
+    """The form label of a domain field, in the UI language."""
+    return t(f"f_{field}") if field in FIELD_LABELS else field
+
+
+def option_label(value: Any) -> str:
+    """Translated label of a fixed choice (a stage, a ticket type…), or the value itself."""
+    key = f"opt_{value}"
+    text = t(key)
+    return value if text == key else text
+
+
+def current_actor() -> str:
+    """The signed-in username: the actor of every write. Pages run only behind main's role
+    check, but a page reached without a session still refuses to write."""
+    user = auth.current_user()
+    if user is None:
+        st.error(t("not_allowed"))
+        st.stop()
+    return user.username
+
+
+def today() -> date:
+    return fields.today()
+
+
+def now_minute() -> datetime:
+    return fields.now_local().replace(second=0, microsecond=0)
+
+
+class EntryForm:
+    """One `st.form` for one domain call.
+
+    Use as a context manager; each widget method takes the domain field name, keys the widget
+    `<form>-<field>` and remembers the label so a ValidationError maps back to what the user
+    sees. After the `with` block: `if f.submitted: f.save(...)`.
+    """
+
+    def __init__(self, key: str, title: str | None = None, *, submit_label: str | None = None,
+                 labels: Mapping[str, str] | None = None):
+        self.key = key
+        self.title = title
+        self.submit_label = submit_label or t("entry_save")
+        self.labels: dict[str, str] = dict(labels or {})
+        self.submitted = False
+        self._form: Any = None
+
+    # -- the form itself
+
+    def __enter__(self) -> EntryForm:
+        if self.title:
+            st.subheader(self.title)
+        self._form = st.form(self.key)
+        self._form.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is None:
+            self.submitted = st.form_submit_button(self.submit_label, type="primary",
+                                                   key=f"{self.key}-submit")
+        self._form.__exit__(*exc)
+        flash = st.session_state.get(FLASH_KEY)
+        if flash and flash[0] == self.key:
+            st.session_state.pop(FLASH_KEY, None)
+            st.success(flash[1], icon=":material/check_circle:")
+
+    def wkey(self, field: str) -> str:
+        return f"{self.key}-{field}"
+
+    def _label(self, field: str, text: str | None) -> str:
+        self.labels[field] = text or self.labels.get(field) or label(field)
+        return self.labels[field]
+
+    # -- widgets
+
+    def text(self, field: str, *, label_text: str | None = None, placeholder: str | None = None,
+             help: str | None = None, value: str = "", area: bool = False) -> str:
+        lbl = self._label(field, label_text)
+        if area:
+            return st.text_area(lbl, value=value, key=self.wkey(field), help=help,
+                                placeholder=placeholder, height=80)
+        return st.text_input(lbl, value=value, key=self.wkey(field), help=help,
+                             placeholder=placeholder)
+
+    def number(self, field: str, *, label_text: str | None = None, value: str = "",
+               placeholder: str = "0", help: str | None = None) -> str:
+        """Numbers are typed as text: the domain parses them exactly (no float rounding)."""
+        return self.text(field, label_text=label_text, value=value, placeholder=placeholder,
+                         help=help)
+
+    def money(self, field: str, *, label_text: str | None = None, value: str = "") -> str:
+        return self.number(field, label_text=label_text, value=value, placeholder="0.00")
+
+    def date(self, field: str, *, label_text: str | None = None,
+             value: date | None | str = "today", optional: bool = False) -> date | None:
+        default = today() if value == "today" else value
+        if optional and value == "today":
+            default = None
+        return st.date_input(self._label(field, label_text), value=default,
+                             min_value=fields.MIN_DATE, max_value=fields.MAX_DATE,
+                             key=self.wkey(field), format="YYYY-MM-DD")
+
+    def moment(self, field: str, *, label_text: str | None = None) -> datetime | None:
+        """A business timestamp in America/Mexico_City wall time (how the domain stores it)."""
+        return st.datetime_input(self._label(field, label_text), value=now_minute(),
+                                 min_value=MIN_MOMENT, max_value=MAX_MOMENT,
+                                 key=self.wkey(field), format="YYYY-MM-DD",
+                                 step=timedelta(minutes=1))
+
+    def choice(self, field: str, options: Iterable[str], *, label_text: str | None = None,
+               index: int | None = 0, format_func: Callable[[Any], str] = option_label) -> Any:
+        return st.selectbox(self._label(field, label_text), list(options), index=index,
+                            format_func=format_func, key=self.wkey(field))
+
+    def pick(self, field: str, options: Mapping[str, str], *, label_text: str | None = None,
+             index: int | None = None) -> str | None:
+        """A business key from a pick-list (`{key: description}`), searchable as you type.
+
+        Lists are capped to the most recent records; a key not listed can be typed and the
+        domain checks it like any other.
+        """
+        keys = list(options)
+
+        def fmt(key: Any) -> str:
+            desc = options.get(key)
+            return f"{key} · {desc}" if desc else str(key)
+
+        return st.selectbox(self._label(field, label_text), keys, index=index, format_func=fmt,
+                            key=self.wkey(field), placeholder=t("entry_pick_placeholder"),
+                            accept_new_options=True)
+
+    def check(self, field: str, *, label_text: str | None = None, value: bool = False) -> bool:
+        return st.checkbox(self._label(field, label_text), value=value, key=self.wkey(field))
+
+    # -- the write
+
+    def save(self, write: Callable[[Session, str], Any],
+             success: str | Callable[[Any], str]) -> Any:
+        """Run one domain call in one write transaction, as the signed-in user.
+
+        On ValidationError nothing was written (the transaction rolled back): the errors show
+        under the form, naming the fields by their labels. On success the pick-lists are
+        refreshed, the form is cleared and the confirmation shows after the rerun.
+        """
+        actor = current_actor()
+        try:
+            with write_session() as session:
+                row = write(session, actor)
+        except ValidationError as exc:
+            self.show_errors(exc)
+            return None
+        from operational_app.pages import queries
+
+        queries.invalidate()
+        message = success(row) if callable(success) else success
+        st.session_state[FLASH_KEY] = (self.key, message)
+        for field in list(self.labels):
+            st.session_state.pop(self.wkey(field), None)
+        st.rerun()
+        return row  # pragma: no cover - st.rerun() does not return
+
+    def field_label(self, field: str) -> str:
+        if field in self.labels:
+            return self.labels[field]
+        base, sep, rest = field.partition("[")
+        if sep and base in self.labels:  # "lines[2].quantity" → "Partidas 2 · Cantidad"
+            nested = rest.split("].", 1)
+            sub = label(nested[1]) if len(nested) == 2 else ""
+            return f"{self.labels[base]} {nested[0]}" + (f" · {sub}" if sub else "")
+        return label(field)
+
+    def show_errors(self, exc: ValidationError) -> None:
+        lines = [f"- **{md(self.field_label(e.field))}**: {md(e.reason)}" for e in exc.errors]
+        st.error(t("entry_not_saved") + "\n\n" + "\n".join(lines), icon=":material/error:")
+
+
+def success(what: str, key: Any) -> str:
+    """A confirmation naming the record by its business key (escaped: keys are user text)."""
+    return f"{what}: **{md(key)}**"
+
+
+def records_table(frame: pd.DataFrame, *, key: str, limit: int | None = None,
+                  column_labels: Mapping[str, str] | None = None,
+                  translate: Iterable[str] = ()) -> None:
+    """The latest records, as a read-only table (st.dataframe never renders HTML).
+    `translate` names columns of fixed choices shown by their labels (`option_label`)."""
+    if not frame.empty:
+        frame = frame.copy()
+        for col in translate:
+            frame[col] = frame[col].map(lambda v: option_label(v) if isinstance(v, str) else v)
+    if frame.empty:
+        st.caption(t("entry_no_records"))
+        return
+    shown = frame.rename(columns={c: (column_labels or {}).get(c) or label(c)
+                                  for c in frame.columns})
+    st.dataframe(shown, hide_index=True, key=key, width="stretch")
+    if limit is not None and len(frame) >= limit:
+        st.caption(t("entry_showing_latest").format(n=limit))
+
+
+def search_box(key: str) -> str:
+    return st.text_input(t("entry_search"), key=key, placeholder="…").strip()
+

@@ -1,0 +1,201 @@
+"""Import CSV files from the app: upload, preview row by row (nothing written), then import.
+
+The page is open to every operator, to finance and to admin (operational_app/pages
+__init__.py), but each *file* is checked on the server against the user's stages: a file
+belongs to the stage of its format (csv_import.formats, `FileFormat.stage`), and the user
+may import it only if `can_open` would let them open that stage's entry pages — an
+operator the stages of its area, finance the billing stage, admin everything. The checks
+and the writes are the importer's (the same as `seiton import`): each file all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from operational_app.csv_import import importer
+from operational_app.csv_import.formats import FORMATS, IMPORT_ORDER, format_for
+from operational_app.pages import queries
+from operational_app.pages.forms import current_actor, md
+from seiton.webapp import auth
+from seiton.webapp.i18n import register, t
+from seiton.webapp.registry import STAGES, PageSpec, can_open
+
+register({
+    "imp_title": {"es": "Importar archivos CSV", "en": "Import CSV files"},
+    "imp_intro": {
+        "es": "Sube uno o varios archivos con los nombres de formato (por ejemplo "
+              "meter_readings.csv). Primero se revisan sin escribir nada; después confirmas. "
+              "Cada archivo se importa completo o no se importa.",
+        "en": "Upload one or more files named as their format (for example "
+              "meter_readings.csv). They are checked first without writing anything; then you "
+              "confirm. Each file is imported whole or not at all."},
+    "imp_formats": {"es": "Formatos que puedes importar", "en": "Formats you may import"},
+    "imp_upload": {"es": "Archivos CSV", "en": "CSV files"},
+    "imp_preview": {"es": "Revisar", "en": "Check"},
+    "imp_confirm": {"es": "Importar los archivos válidos", "en": "Import the valid files"},
+    "imp_preview_title": {"es": "Resultado de la revisión (no se escribió nada)",
+                          "en": "Check result (nothing written)"},
+    "imp_result_title": {"es": "Resultado de la importación", "en": "Import result"},
+    "imp_not_allowed": {
+        "es": "{file}: tu rol no puede importar archivos de la etapa «{stage}».",
+        "en": "{file}: your role cannot import files of the «{stage}» stage."},
+    "imp_stale": {"es": "Los archivos cambiaron desde la revisión: revísalos de nuevo.",
+                  "en": "The files changed since the check: check them again."},
+    "imp_nothing_valid": {"es": "Ningún archivo es válido: corrige los errores y vuelve a "
+                                "revisar.",
+                          "en": "No file is valid: fix the errors and check again."},
+    "imp_done": {"es": "Importación terminada: {inserted} filas nuevas, {updated} "
+                       "actualizadas, {unchanged} sin cambio.",
+                 "en": "Import finished: {inserted} rows inserted, {updated} updated, "
+                       "{unchanged} unchanged."},
+    "imp_refused_files": {"es": "Archivos rechazados (no se escribió nada de ellos): {n}",
+                          "en": "Files refused (nothing of them written): {n}"},
+    "imp_errors": {"es": "Errores", "en": "Errors"},
+    "imp_rows": {"es": "Filas", "en": "Rows"},
+    "imp_file": {"es": "Archivo", "en": "File"},
+    "imp_status": {"es": "Resultado", "en": "Result"},
+    "imp_stage": {"es": "Etapa", "en": "Stage"},
+    "imp_summary": {"es": "Descripción", "en": "Description"},
+    "imp_line": {"es": "Línea", "en": "Line"},
+    "imp_column": {"es": "Columna", "en": "Column"},
+    "imp_reason": {"es": "Motivo", "en": "Reason"},
+    "imp_key": {"es": "Clave", "en": "Key"},
+    "imp_inserted": {"es": "Nuevas", "en": "Inserted"},
+    "imp_updated": {"es": "Actualizadas", "en": "Updated"},
+    "imp_unchanged": {"es": "Sin cambio", "en": "Unchanged"},
+    "imp_refused_rows": {"es": "Filas con error", "en": "Rows in error"},
+    "imp_stage_sales": {"es": "1 · Atracción y venta", "en": "1 · Sales"},
+    "imp_stage_formalization": {"es": "2 · Formalización", "en": "2 · Formalization"},
+    "imp_stage_implementation": {"es": "3 · Implementación", "en": "3 · Implementation"},
+    "imp_stage_operation": {"es": "4 · Operación y soporte", "en": "4 · Operation & support"},
+    "imp_stage_billing": {"es": "5 · Medición, facturación y cobranza",
+                          "en": "5 · Metering, billing & collections"},
+    "imp_stage_renewal": {"es": "6 · Renovación", "en": "6 · Renewal"},
+    "opt_valid": {"es": "Válido", "en": "Valid"},
+    "opt_refused": {"es": "Rechazado", "en": "Refused"},
+    "opt_imported": {"es": "Importado", "en": "Imported"},
+    "opt_inserted": {"es": "Nueva", "en": "Inserted"},
+    "opt_updated": {"es": "Actualizada", "en": "Updated"},
+    "opt_unchanged": {"es": "Sin cambio", "en": "Unchanged"},
+    "opt_error": {"es": "Error", "en": "Error"},
+})
+
+STATE_KEY = "_import_preview"  # (fingerprint, report) of the last check
+
+
+def allowed_stages(role: str, area: str | None) -> set[str]:
+    """The stages whose files this user may import: those whose entry pages they may open."""
+    return {stage for stage in STAGES
+            if can_open(role, area, PageSpec(key=f"_{stage}", title={}, section=stage,
+                                             target="", kind="entry", stage=stage))}
+
+
+def _fingerprint(files: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, data in files:
+        digest.update(name.encode())
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _label(value: Any) -> str:
+    key = f"opt_{value}"
+    text = t(key)
+    return value if text == key else text
+
+
+def _stage_name(stage: str) -> str:
+    return t(f"imp_stage_{stage}")
+
+
+def _formats_table(stages: set[str]) -> pd.DataFrame:
+    rows = [{t("imp_file"): name, t("imp_stage"): _stage_name(FORMATS[name].stage),
+             t("imp_summary"): FORMATS[name].summary}
+            for name in IMPORT_ORDER if FORMATS[name].stage in stages]
+    return pd.DataFrame(rows)
+
+
+def _show_report(report: Any, title: str) -> None:
+    st.subheader(title)
+    summary = pd.DataFrame([{
+        t("imp_file"): f.file, t("imp_status"): _label(f.status),
+        t("imp_inserted"): f.inserted, t("imp_updated"): f.updated,
+        t("imp_unchanged"): f.unchanged, t("imp_refused_rows"): f.refused_rows,
+    } for f in report.files])
+    if not summary.empty:
+        st.dataframe(summary, hide_index=True, key=f"imp-summary-{title}")
+    errors = [e.as_dict() for e in report.errors]
+    if errors:
+        st.error(t("imp_errors"), icon=":material/error:")
+        frame = pd.DataFrame(errors).rename(columns={
+            "file": t("imp_file"), "line": t("imp_line"), "column": t("imp_column"),
+            "reason": t("imp_reason")})
+        st.dataframe(frame, hide_index=True, key=f"imp-errors-{title}")
+    for f in report.files:
+        if f.rows:
+            with st.expander(f"{t('imp_rows')} · {md(f.file)}"):
+                st.dataframe(pd.DataFrame([{
+                    t("imp_line"): r.line, t("imp_status"): _label(r.status),
+                    t("imp_key"): r.key,
+                    t("imp_reason"): "; ".join(e.reason for e in r.errors)} for r in f.rows]),
+                    hide_index=True, key=f"imp-rows-{title}-{f.file}")
+
+
+def render() -> None:
+    st.title(t("imp_title"))
+    st.caption(t("imp_intro"))
+    user = auth.current_user()
+    actor = current_actor()
+    stages = allowed_stages(user.role, user.area)
+    with st.expander(t("imp_formats")):
+        st.dataframe(_formats_table(stages), hide_index=True, key="imp-formatos")
+
+    uploads = st.file_uploader(t("imp_upload"), type=["csv"], accept_multiple_files=True,
+                               key="importar-archivos") or []
+    files = [(u.name, u.getvalue()) for u in uploads]
+
+    # Refuse, on the server, the files of stages this user does not work in.
+    permitted: list[tuple[str, bytes]] = []
+    for name, data in files:
+        fmt = format_for(name)
+        if fmt is not None and fmt.stage not in stages:
+            st.error(md(t("imp_not_allowed").format(file=name, stage=_stage_name(fmt.stage))),
+                     icon=":material/block:")
+        else:
+            permitted.append((name, data))
+
+    fingerprint = _fingerprint(permitted)
+    c1, c2 = st.columns(2)
+    check = c1.button(t("imp_preview"), key="importar-revisar", disabled=not permitted)
+    if check:
+        report = importer.preview_files(permitted, actor=actor)
+        st.session_state[STATE_KEY] = (fingerprint, report)
+
+    previous = st.session_state.get(STATE_KEY)
+    preview = previous[1] if previous and previous[0] == fingerprint and permitted else None
+    if previous and preview is None and permitted:
+        st.warning(t("imp_stale"))
+    valid = {f.file for f in preview.files if f.ok} if preview else set()
+    confirm = c2.button(t("imp_confirm"), key="importar-confirmar", type="primary",
+                        disabled=not valid)
+    if confirm and preview is not None:
+        result = importer.import_files([(n, d) for n, d in permitted if n in valid],
+                                       actor=actor)
+        st.session_state.pop(STATE_KEY, None)
+        queries.invalidate()
+        st.success(t("imp_done").format(inserted=result.inserted, updated=result.updated,
+                                        unchanged=result.unchanged),
+                   icon=":material/check_circle:")
+        refused = [f.file for f in preview.files if not f.ok]
+        if refused:
+            st.warning(md(t("imp_refused_files").format(n=", ".join(refused))))
+        _show_report(result, t("imp_result_title"))
+        return
+    if preview is not None:
+        if not valid:
+            st.warning(t("imp_nothing_valid"))
+        _show_report(preview, t("imp_preview_title"))

@@ -1,0 +1,135 @@
+"""The role × page matrix (quality-bars.md, Security): for every role and every registered
+page, `can_open` matches the spec, the navigation lists exactly the pages the role may open,
+and forcing any other page by its url path does not run it ("Page not found": the app falls
+back to its default page)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+import operational_app.pages  # noqa: F401 - registers the entry pages, as main.py does
+from operational_app.pages import ENTRY_PAGES
+from seiton.webapp.registry import PAGES, PageSpec, can_open
+
+from .app_helpers import AREAS, MAIN, PASSWORD, USERS, goto, login, nav_paths
+
+# value-chain.md, the stage table's "responsible areas" (Dirección is not an operator area).
+STAGE_AREAS = {
+    "sales": {"comercial"},
+    "formalization": {"comercial", "administracion", "finanzas"},
+    "implementation": {"operacion"},
+    "operation": {"operacion"},
+    "billing": {"operacion", "administracion", "finanzas"},
+    "renewal": {"comercial", "operacion"},
+}
+IMPORT_KEY = "importacion"
+ALL_KEYS = [p.key for p in PAGES] + ["login"]
+ROLES = [("operator", a) for a in AREAS] + [("finance", None), ("director", None),
+                                            ("analyst", None), ("admin", None)]
+
+
+def expected(role: str, area: str | None, page: PageSpec) -> bool:
+    """interfaces.md, Roles, read literally (plus the import page's documented rule)."""
+    if role == "admin":
+        return True
+    if page.kind == "admin":
+        return False
+    if page.kind == "entry":
+        if page.key == IMPORT_KEY:  # docs/operational-app.md: files are checked per stage
+            return role in {"operator", "finance"}
+        if role == "operator":
+            return area in STAGE_AREAS[page.stage]
+        return role == "finance" and page.stage == "billing"
+    if page.kind == "dashboard":
+        return role in {"director", "analyst"} or role in page.roles
+    if page.kind == "finance":
+        return role in {"finance", "director"} or role in page.roles
+    if page.kind == "analysis":
+        return role == "analyst" or role in page.roles
+    return False
+
+
+def test_every_stage_has_entry_pages_in_its_section():
+    stages = {p.stage for p in ENTRY_PAGES if p.stage}
+    assert stages == set(STAGE_AREAS)
+    for page in ENTRY_PAGES:
+        assert page.kind == "entry"
+        if page.stage:
+            assert page.section == page.stage and not page.roles
+    assert all(p in PAGES for p in ENTRY_PAGES)
+    assert len({p.key for p in PAGES}) == len(PAGES)
+
+
+@pytest.mark.parametrize(("role", "area"), ROLES, ids=[f"{r}-{a or ''}" for r, a in ROLES])
+def test_can_open_matches_the_spec(role: str, area: str | None):
+    wrong = [p.key for p in PAGES if can_open(role, area, p) != expected(role, area, p)]
+    assert not wrong, wrong
+
+
+def test_examples_from_the_stage_table():
+    page = {p.key: p for p in PAGES}
+    assert not can_open("operator", "finanzas", page["ventas-cuentas"])
+    assert not can_open("operator", "finanzas", page["ventas-oportunidades"])
+    assert can_open("operator", "operacion", page["facturacion-facturas"])  # billing is theirs
+    assert can_open("operator", "administracion", page["facturacion-pagos"])
+    assert not can_open("operator", "administracion", page["operacion-tickets"])
+    assert can_open("operator", "comercial", page["renovacion-contratos"])
+    assert not can_open("operator", "comercial", page["facturacion-lecturas"])
+    assert can_open("finance", None, page["facturacion-cobranza"])
+    assert not can_open("finance", None, page["formalizacion-contratos"])
+    assert not can_open("director", None, page["facturacion-facturas"])
+    assert not can_open("analyst", None, page[IMPORT_KEY])
+
+
+@pytest.mark.parametrize("username", list(USERS))
+def test_rendered_app_lists_and_runs_only_allowed_pages(app_home, username: str):
+    role, area = USERS[username]
+    at = login(username)
+    listed = nav_paths(at, ALL_KEYS)
+    allowed = {p.key for p in PAGES if expected(role, area, p)}
+    assert listed == allowed
+    for page in ENTRY_PAGES:
+        if page.key in allowed:
+            continue
+        goto(at, page.key)  # the user types /<url path>
+        assert not at.exception, at.exception
+        assert at._finished_page_script_hash != calc_hash(page.key), page.key  # noqa: SLF001
+        assert not [w for w in at.button if (w.key or "").endswith("-submit")], page.key
+
+
+@pytest.mark.parametrize("key", [p.key for p in ENTRY_PAGES])
+def test_allowed_users_run_each_entry_page(app_home, key: str):
+    page = next(p for p in ENTRY_PAGES if p.key == key)
+    username = next(u for u, (r, a) in USERS.items() if r != "admin" and expected(r, a, page))
+    at = login(username)
+    goto(at, key)
+    assert not at.exception, at.exception
+    assert at._finished_page_script_hash == calc_hash(key)  # noqa: SLF001
+    assert not at.error
+
+
+def test_login_form_then_only_the_role_pages(app_home):
+    at = AppTest.from_file(str(MAIN), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert nav_paths(at, ALL_KEYS) == {"login"}
+    goto(at, "facturacion-lecturas")  # not signed in: nothing but the login page
+    assert nav_paths(at, ALL_KEYS) == {"login"}
+    assert not [w for w in at.button if (w.key or "").endswith("-submit")]
+    at.text_input[0].input("finanzas")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["user"].username == "finanzas"
+    role, area = USERS["finanzas"]
+    assert nav_paths(at, ALL_KEYS) == {p.key for p in PAGES if expected(role, area, p)}
+
+
+def test_expired_session_sees_the_login_page(app_home):
+    at = login("admin")
+    at.session_state["last_seen"] = time.time() - 10 * 3600
+    at.run()
+    assert nav_paths(at, ALL_KEYS) == {"login"}
