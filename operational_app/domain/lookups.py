@@ -140,6 +140,7 @@ def latest_meter_reading(session: Session, device_id: int) -> MeterReading | Non
         .order_by(
             MeterReading.read_on.desc(), MeterReading.meter_reset.desc(), MeterReading.id.desc()
         )
+        .limit(1)  # without it the ORM fetches the device's whole history on every reading
     ).first()
 
 

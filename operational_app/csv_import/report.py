@@ -1,0 +1,185 @@
+"""What an import (or a preview) did, file by file and row by row.
+
+One shape for the CLI (`summary_lines()`, `errors`) and the app's import page (`files`,
+`rows`, `as_dict()`). Every problem is a `CsvError`: a `FieldError` naming the file, the
+line (header = line 1, first data row = line 2) and the column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from operational_app.domain.errors import FieldError
+
+INSERTED = "inserted"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+REFUSED = "error"
+
+
+@dataclass
+class CsvError(FieldError):
+    """A FieldError from a CSV file. `field` is the column ('' when the problem is the whole
+    file, e.g. its size or encoding)."""
+
+    def __str__(self) -> str:
+        where = [self.file or "(import)"]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.field:
+            where.append(f"column '{self.field}'")
+        return f"{', '.join(where)}: {self.reason}"
+
+    @property
+    def column(self) -> str:
+        return self.field
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "column": self.field or None,
+                "reason": self.reason}
+
+
+@dataclass
+class RowResult:
+    """One data row: its status and, when refused, why."""
+
+    line: int
+    status: str
+    key: str = ""
+    errors: list[CsvError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "status": self.status, "key": self.key,
+                "errors": [e.as_dict() for e in self.errors]}
+
+
+@dataclass
+class FileReport:
+    """One file: imported whole or refused whole (nothing of it written)."""
+
+    file: str
+    format: str | None = None  # the format's file name; None when the name is unknown
+    committed: bool = False
+    errors: list[CsvError] = field(default_factory=list)
+    rows: list[RowResult] = field(default_factory=list)  # kept for previews
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused_rows: int = 0
+    errors_not_listed: int = 0  # past the per-file cap (see importer.MAX_ERRORS_PER_FILE)
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def row_count(self) -> int:
+        return self.inserted + self.updated + self.unchanged + self.refused_rows
+
+    @property
+    def status(self) -> str:
+        if not self.ok:
+            return "refused"
+        if self.committed:
+            return "imported"
+        return "valid"  # previewed: would be imported
+
+    def add_row(self, result: RowResult, *, keep: bool) -> None:
+        if result.status == INSERTED:
+            self.inserted += 1
+        elif result.status == UPDATED:
+            self.updated += 1
+        elif result.status == UNCHANGED:
+            self.unchanged += 1
+        else:
+            self.refused_rows += 1
+        if keep:
+            self.rows.append(result)
+
+    def summary(self) -> str:
+        counts = (f"{self.inserted} inserted, {self.updated} updated, "
+                  f"{self.unchanged} unchanged")
+        if self.ok:
+            verb = "imported" if self.committed else "valid (preview, nothing written)"
+            text = f"{self.file}: {verb} — {counts}"
+        else:
+            n = len(self.errors) + self.errors_not_listed
+            rows = f" in {self.refused_rows} of {self.row_count} rows" if self.refused_rows else ""
+            text = f"{self.file}: refused — {n} error(s){rows}; nothing written for this file"
+        return f"{text} ({self.note})" if self.note else text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "format": self.format, "status": self.status,
+            "committed": self.committed, "inserted": self.inserted, "updated": self.updated,
+            "unchanged": self.unchanged, "refused_rows": self.refused_rows,
+            "errors": [e.as_dict() for e in self.errors],
+            "errors_not_listed": self.errors_not_listed, "note": self.note,
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+@dataclass
+class ImportReport:
+    """The whole run. `ok` only when every file was accepted."""
+
+    files: list[FileReport] = field(default_factory=list)
+    general_errors: list[CsvError] = field(default_factory=list)  # not about one file
+    preview: bool = False
+
+    @property
+    def errors(self) -> list[CsvError]:
+        out = list(self.general_errors)
+        for f in self.files:
+            out.extend(f.errors)
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.general_errors and all(f.ok for f in self.files)
+
+    @property
+    def committed(self) -> bool:
+        return any(f.committed for f in self.files)
+
+    @property
+    def inserted(self) -> int:
+        """Rows of the accepted files (a refused file writes nothing)."""
+        return sum(f.inserted for f in self.files if f.ok)
+
+    @property
+    def updated(self) -> int:
+        """Rows of the accepted files (a refused file writes nothing)."""
+        return sum(f.updated for f in self.files if f.ok)
+
+    @property
+    def unchanged(self) -> int:
+        """Rows of the accepted files (a refused file writes nothing)."""
+        return sum(f.unchanged for f in self.files if f.ok)
+
+    def file(self, name: str) -> FileReport:
+        for f in self.files:
+            if f.file == name:
+                return f
+        raise KeyError(name)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f.summary() for f in self.files]
+        refused = sum(1 for f in self.files if not f.ok)
+        total = (f"{len(self.files)} file(s): {self.inserted} rows inserted, {self.updated} "
+                 f"updated, {self.unchanged} unchanged")
+        if refused:
+            total += f"; {refused} file(s) refused"
+        if self.general_errors:
+            total += f"; {len(self.general_errors)} error(s) before any file was read"
+        if self.preview:
+            total += " (preview: nothing written)"
+        lines.append(total)
+        return lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "preview": self.preview,
+                "general_errors": [e.as_dict() for e in self.general_errors],
+                "files": [f.as_dict() for f in self.files]}
