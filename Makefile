@@ -49,9 +49,17 @@ test: setup browser ## run every test: Python, dbt build with data and unit test
 test-fast: setup ## the tests without the browser and end-to-end pipeline ones
 	$(BIN)/pytest -q -m "not e2e and not browser"
 
-lint: setup ## ruff and sqlfluff
+# sqlfluff's dbt templater compiles the project, so profiles.yml needs SEITON_BUILD_WAREHOUSE:
+# lint points it (and dbt's target/ and logs/) at a scratch folder, never at a real warehouse.
+lint: setup ## ruff, sqlfluff (dbt templater) and the marts documentation check
 	$(BIN)/ruff check .
-	cd dbt_project && SEITON_BUILD_WAREHOUSE=$${SEITON_BUILD_WAREHOUSE:-/tmp/seiton-lint.duckdb} ../$(BIN)/sqlfluff lint models macros
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd dbt_project && \
+	  SEITON_BUILD_WAREHOUSE="$$tmp/lint.duckdb" DBT_TARGET_PATH="$$tmp/target" DBT_LOG_PATH="$$tmp/logs" \
+	  ../$(BIN)/sqlfluff lint models tests
+	$(BIN)/python scripts/check_dbt_docs.py
+
+docs: setup ## build dbt's docs site and serve it offline on http://localhost:8081 (seiton docs)
+	$(SEITON) docs
 
 bench: setup ## benchmark at SCALE=small|medium|large (default medium)
 	$(BIN)/python -m bench.run --scale $(SCALE)

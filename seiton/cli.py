@@ -10,6 +10,7 @@ import json
 import sys
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from seiton.config import load_settings
 
@@ -136,6 +137,22 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cmd_docs(args: argparse.Namespace) -> None:
+    from seiton.warehouse import docsite
+
+    settings = load_settings()
+    try:
+        target = docsite.generate(settings, quiet=args.quiet)
+    except docsite.DocsError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"docs built in {target} (works offline; {target / 'static_index.html'} opens from disk)")
+    if not args.no_serve:
+        try:
+            docsite.serve(target, port=args.port, host=args.host)
+        except OSError as exc:
+            raise CommandError(f"cannot serve on {args.host}:{args.port}: {exc}") from exc
+
+
 def cmd_user_add(args: argparse.Namespace) -> None:
     import getpass
 
@@ -158,6 +175,39 @@ def cmd_user_add(args: argparse.Namespace) -> None:
     print(f"user {args.name} created ({args.role}{', ' + args.area if args.area else ''})")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from seiton.ops.backup import BackupError, backup
+
+    try:
+        path = backup(load_settings(), args.to)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"operational DB backed up to {path} ({path.stat().st_size / 2**20:.1f} MiB)")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from seiton.ops.backup import BackupError, restore
+
+    try:
+        saved = restore(load_settings(), args.path)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    if saved is not None:
+        print(f"previous content saved to {saved}")
+    print(f"operational DB restored from {args.path}; the next `seiton refresh` reloads "
+          "the warehouse from it")
+
+
+def cmd_doctor(args: argparse.Namespace) -> None:
+    from seiton.ops.doctor import FAIL, report, run_checks
+
+    checks = run_checks(load_settings(), max_age_hours=args.max_age_hours)
+    print(report(checks))
+    failed = [c.name for c in checks if c.status == FAIL]
+    if failed:
+        raise CommandError(f"failed: {', '.join(failed)}")
+
+
 def _redact(url: str) -> str:
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
@@ -172,7 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init", help="create or migrate the operational DB; create the warehouse").set_defaults(func=cmd_init)
 
     d = sub.add_parser("demo-data", help="generate the deterministic demo business")
-    d.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+    d.add_argument("--scale", choices=["tiny", "small", "medium", "large"], default="small",
+                   help="tiny is a quick one for tests, not a demo")
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--until", help="last day of history (YYYY-MM-DD); default: end of last month")
     d.add_argument("--if-empty", action="store_true",
@@ -204,6 +255,26 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("query")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.set_defaults(func=cmd_sql)
+
+    dd = sub.add_parser("docs", help="build the dbt docs site and serve it locally (offline)")
+    dd.add_argument("--port", type=int, default=8081)
+    dd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: local only)")
+    dd.add_argument("--no-serve", action="store_true", help="only build the site")
+    dd.add_argument("--quiet", action="store_true", help="hide dbt's own output")
+    dd.set_defaults(func=cmd_docs)
+
+    bk = sub.add_parser("backup", help="consistent online copy of the operational DB")
+    bk.add_argument("--to", type=Path, help="file or directory (default $SEITON_HOME/backups)")
+    bk.set_defaults(func=cmd_backup)
+
+    rs = sub.add_parser("restore", help="replace the operational DB with a backup")
+    rs.add_argument("path", type=Path)
+    rs.set_defaults(func=cmd_restore)
+
+    dr = sub.add_parser("doctor", help="check the stores and the last refresh")
+    dr.add_argument("--max-age-hours", type=float, default=24.0,
+                    help="oldest acceptable refresh / unloaded change (default 24)")
+    dr.set_defaults(func=cmd_doctor)
 
     u = sub.add_parser("user", help="manage users")
     usub = u.add_subparsers(dest="user_command", required=True)

@@ -22,10 +22,17 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def publish(build: Path, published: Path, metadata: dict | None = None) -> dict[str, int]:
-    """Copy every relation and macro of the published schemas; returns rows per relation."""
+def publish(build: Path, published: Path, metadata: dict | None = None,
+            manifest: Path | None = None) -> dict[str, int]:
+    """Copy every relation and macro of the published schemas; returns rows per relation.
+
+    Also writes the data dictionary (meta.relations, meta.columns: seiton/warehouse/
+    dictionary.py) from dbt's manifest — by default $SEITON_HOME/dbt_target/manifest.json,
+    the one the build just wrote (seiton/warehouse/dbt.py)."""
     tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    # a killed publish with the same pid (pids are reused) may have left the file and its
+    # WAL: DuckDB would replay that stale WAL into the new file
+    _unlink_with_wal(tmp)
     rows: dict[str, int] = {}
     con = duckdb.connect(str(tmp))
     try:
@@ -43,17 +50,35 @@ def publish(build: Path, published: Path, metadata: dict | None = None) -> dict[
                 rows[f"{schema}.{name}"] = con.execute(f"select count(*) from {target}").fetchone()[0]
             _copy_macros(con, schema)
         con.execute("create schema if not exists meta")
+        _write_dictionary(con, manifest, rows)
         con.execute(
             "create table meta.publish_info as select ?::timestamp as published_at, "
             "?::varchar as details",
-            [datetime.now(UTC).replace(tzinfo=None), json.dumps(metadata or {}, default=str)],
+            # `relations` (rows per relation) lets a reader check it sees one complete build
+            [datetime.now(UTC).replace(tzinfo=None),
+             json.dumps({**(metadata or {}), "relations": rows}, default=str)],
         )
         con.execute("detach build")
         con.execute("checkpoint")
     finally:
         con.close()
+    _fsync(tmp)
     os.replace(tmp, published)
+    _fsync(published.parent)  # the rename itself survives a power loss
     return rows
+
+
+def _unlink_with_wal(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _copy_macros(con: duckdb.DuckDBPyConnection, schema: str) -> None:
@@ -72,7 +97,20 @@ def _copy_macros(con: duckdb.DuckDBPyConnection, schema: str) -> None:
         )
 
 
+def _write_dictionary(con: duckdb.DuckDBPyConnection, manifest: Path | None,
+                      rows: dict[str, int]) -> None:
+    from seiton.warehouse.dictionary import write_dictionary
+
+    if manifest is None:
+        from seiton.config import load_settings
+
+        manifest = load_settings().home / "dbt_target" / "manifest.json"
+    write_dictionary(con, PUBLISHED_SCHEMAS, manifest, catalog_with_seeds="build", row_counts=rows)
+
+
 def cleanup_stale(published: Path) -> None:
-    """Remove temp files a killed publish left behind (never the published file itself)."""
-    for stale in published.parent.glob(f".{published.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
+    """Remove temp files a killed publish left behind, with their WAL (never the published
+    file itself). Called under the refresh lock, so no other publish is running."""
+    for pattern in (f".{published.name}.*.tmp", f".{published.name}.*.tmp.wal"):
+        for stale in published.parent.glob(pattern):
+            stale.unlink(missing_ok=True)

@@ -62,6 +62,23 @@ PAGES: list[PageSpec] = [
         roles=frozenset({"operator", "finance"}),
         icon=":material/account_tree:",
     ),
+    # Analysis (analysts and admin): docs/analysts.md
+    PageSpec(
+        key="consola-sql",
+        title={"es": "Consola SQL", "en": "SQL console"},
+        section="section_analysis",
+        target="dashboards.pages.sql_console:render",
+        kind="analysis",
+        icon=":material/terminal:",
+    ),
+    PageSpec(
+        key="diccionario-de-datos",
+        title={"es": "Diccionario de datos", "en": "Data dictionary"},
+        section="section_analysis",
+        target="dashboards.pages.data_dictionary:render",
+        kind="analysis",
+        icon=":material/menu_book:",
+    ),
 ]
 
 
@@ -81,3 +98,41 @@ def page_by_key(key: str) -> PageSpec:
 def resolve(page: PageSpec):
     module, func = page.target.split(":")
     return getattr(importlib.import_module(module), func)
+
+
+# Collections: aging as of any date, customer credit, DSO and CEI (dashboards/pages/collections.py).
+register(PageSpec(
+    key="cobranza",
+    title={"es": "Cobranza", "en": "Collections"},
+    section="section_finance",
+    target="dashboards.pages.collections:render",
+    kind="finance",
+    icon=":material/request_quote:",
+))
+
+# Directors' KPI pages (dashboards/pages/stage_health.py, stage_detail.py, lead_to_cash.py):
+# the six stages' health for a month, one stage's trends and drill-down, lead to cash.
+register(PageSpec(
+    key="salud-de-etapas",
+    title={"es": "Salud de las etapas", "en": "Stage health"},
+    section="section_dashboards",
+    target="dashboards.pages.stage_health:render",
+    kind="dashboard",
+    icon=":material/monitor_heart:",
+))
+register(PageSpec(
+    key="detalle-de-etapa",
+    title={"es": "Detalle de etapa", "en": "Stage detail"},
+    section="section_dashboards",
+    target="dashboards.pages.stage_detail:render",
+    kind="dashboard",
+    icon=":material/query_stats:",
+))
+register(PageSpec(
+    key="prospecto-a-cobro",
+    title={"es": "Del prospecto al cobro", "en": "Lead to cash"},
+    section="section_dashboards",
+    target="dashboards.pages.lead_to_cash:render",
+    kind="dashboard",
+    icon=":material/conversion_path:",
+))
