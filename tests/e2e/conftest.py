@@ -1,10 +1,12 @@
-"""One small demo business, built once per test session worker, shared by the e2e tests.
+"""One small demo business, built once per test run and shared by the e2e tests.
 
-Tests that share it are put in one xdist group so the whole pipeline runs once.
+Under pytest-xdist every worker asks for it; a file lock in the run's shared temp folder
+makes the first worker build it and the others wait and reuse it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -22,11 +24,26 @@ def run_cli(*args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_home(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """SEITON_HOME with the small demo generated and refreshed once (read-only for tests)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent  # xdist: the run's common folder
+    home = shared / "shared-demo" / "home"
+    with open(shared / "shared-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "shared-demo" / "built"
+        if not done.exists():
+            if home.exists():
+                shutil.rmtree(home)  # a previous builder died half-way
+            home.mkdir(parents=True)
+            _build_demo(home)
+            done.touch()
+    return home
+
+
+def _build_demo(home: Path) -> None:
     from operational_app.store.engine import dispose_engines
 
-    home = tmp_path_factory.mktemp("demo") / "home"
     saved = {k: os.environ.get(k) for k in ("SEITON_HOME", "SEITON_OPERATIONAL_URL", "SEITON_WAREHOUSE")}
     os.environ["SEITON_HOME"] = str(home)
     os.environ.pop("SEITON_OPERATIONAL_URL", None)
@@ -43,7 +60,6 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
             else:
                 os.environ[k] = v
         dispose_engines()
-    return home
 
 
 @pytest.fixture
