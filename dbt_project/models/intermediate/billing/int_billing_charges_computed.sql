@@ -1,0 +1,271 @@
+{#-
+    The charge of each contract × billing period, to the cent
+    (billing-and-collections.md, Charges):
+        included pages  = round(allowance × f) half up        (f = active days / days in month)
+        overage pages   = max(0, usage − included)
+        overage amount  = round(overage × rate, 2), or with graduated tiers the sum of
+                          round(pages in tier × tier rate, 2)
+        fixed fee       = round(fee × f, 2)
+        minimum true-up = max(0, round(minimum × f, 2) − (fee + overage amounts))
+        tax             = round(subtotal × account tax rate, 2);   total = subtotal + tax
+    Exact DECIMAL arithmetic throughout; prorations in integers (macros/decimals.sql).
+-#}
+{%- set days = 'periods.active_days' -%}
+{%- set month_days = 'periods.days_in_month' -%}
+
+with
+
+periods as (
+
+    select * from {{ ref('int_billing_periods') }}
+
+),
+
+device_usage as (
+
+    select * from {{ ref('int_meter_counters_effective') }}
+
+),
+
+price_tiers as (
+
+    select * from {{ ref('stg_operational__price_tiers') }}
+
+),
+
+usage_by_contract as (
+
+    select
+        contract_id,
+        period_start,
+        count(*) as device_count,
+        sum(mono_pages) as mono_pages,
+        sum(color_pages) as color_pages,
+        bool_or(is_estimated) as has_estimated_reads,
+    from device_usage
+    group by contract_id, period_start
+
+),
+
+usage as (
+
+    select
+        periods.*,
+        cast(coalesce(usage_by_contract.device_count, 0) as integer) as device_count,
+        cast(coalesce(usage_by_contract.mono_pages, 0) as bigint) as mono_pages,
+        cast(coalesce(usage_by_contract.color_pages, 0) as bigint) as color_pages,
+        coalesce(usage_by_contract.has_estimated_reads, false) as has_estimated_reads,
+        {{ prorate_pages('periods.included_mono_pages', days, month_days) }}
+            as included_mono_pages_prorated,
+        {{ prorate_pages('periods.included_color_pages', days, month_days) }}
+            as included_color_pages_prorated,
+        {{ prorate_money('periods.fixed_monthly_fee', days, month_days) }}
+            as fixed_fee_amount,
+        {{ prorate_money('periods.minimum_monthly_charge', days, month_days) }}
+            as minimum_charge_prorated,
+    from periods
+    left join usage_by_contract
+        on periods.contract_id = usage_by_contract.contract_id
+        and periods.period_start = usage_by_contract.period_start
+    -- a contract without any price plan cannot be charged (tested in _billing__models.yml)
+    where periods.price_plan_id is not null
+
+),
+
+overage as (
+
+    select
+        *,
+        greatest(mono_pages - included_mono_pages_prorated, 0) as overage_mono_pages,
+        greatest(color_pages - included_color_pages_prorated, 0) as overage_color_pages,
+    from usage
+
+),
+
+plan_rates as (
+
+    select distinct
+        price_plan_id,
+        mono_rate,
+        color_rate,
+    from periods
+
+),
+
+-- graduated tiers price the overage pages like income-tax brackets: [from_page, next
+-- tier's from_page) at the tier's rate. If a plan's first tier does not start at page 0,
+-- the overage pages below it are priced at the plan's flat rate (docs/billing.md).
+tier_rows as (
+
+    select
+        price_plan_id,
+        meter,
+        from_page,
+        rate,
+    from price_tiers
+
+    union all
+
+    select
+        price_tiers.price_plan_id,
+        price_tiers.meter,
+        0 as from_page,
+        any_value(
+            case
+                when price_tiers.meter = 'mono' then plan_rates.mono_rate
+                else plan_rates.color_rate
+            end
+        ) as rate,
+    from price_tiers
+    inner join plan_rates
+        on price_tiers.price_plan_id = plan_rates.price_plan_id
+    group by price_tiers.price_plan_id, price_tiers.meter
+    having min(price_tiers.from_page) > 0
+
+),
+
+tiers as (
+
+    select
+        price_plan_id,
+        meter,
+        from_page,
+        lead(from_page) over (partition by price_plan_id, meter order by from_page) as to_page,
+        rate,
+    from tier_rows
+
+),
+
+tier_pages as (
+
+    select
+        overage.contract_id,
+        overage.period_start,
+        tiers.meter,
+        tiers.rate,
+        greatest(
+            least(
+                case
+                    when tiers.meter = 'mono' then overage.overage_mono_pages
+                    else overage.overage_color_pages
+                end,
+                coalesce(tiers.to_page, 9223372036854775807)
+            ) - tiers.from_page,
+            0
+        ) as pages_in_tier,
+    from overage
+    inner join tiers
+        on overage.price_plan_id = tiers.price_plan_id
+
+),
+
+tier_amounts as (
+
+    select
+        contract_id,
+        period_start,
+        meter,
+        -- each tier rounded to cents, then summed
+        cast(sum({{ money_times('pages_in_tier', 'rate') }}) as decimal(18, 2)) as tiered_amount,
+    from tier_pages
+    group by contract_id, period_start, meter
+
+),
+
+amounts as (
+
+    select
+        overage.*,
+        coalesce(
+            mono_tiers.tiered_amount,
+            {{ money_times('overage.overage_mono_pages', 'overage.mono_rate') }}
+        ) as overage_mono_amount,
+        coalesce(
+            color_tiers.tiered_amount,
+            {{ money_times('overage.overage_color_pages', 'overage.color_rate') }}
+        ) as overage_color_amount,
+        mono_tiers.tiered_amount is not null as has_mono_tiers,
+        color_tiers.tiered_amount is not null as has_color_tiers,
+    from overage
+    left join tier_amounts as mono_tiers
+        on overage.contract_id = mono_tiers.contract_id
+        and overage.period_start = mono_tiers.period_start
+        and mono_tiers.meter = 'mono'
+    left join tier_amounts as color_tiers
+        on overage.contract_id = color_tiers.contract_id
+        and overage.period_start = color_tiers.period_start
+        and color_tiers.meter = 'color'
+
+),
+
+true_up as (
+
+    select
+        *,
+        cast(greatest(
+            coalesce(minimum_charge_prorated, 0)
+            - (fixed_fee_amount + overage_mono_amount + overage_color_amount),
+            0
+        ) as decimal(18, 2)) as minimum_true_up_amount,
+    from amounts
+
+),
+
+subtotals as (
+
+    select
+        *,
+        cast(
+            fixed_fee_amount + overage_mono_amount + overage_color_amount + minimum_true_up_amount
+            as decimal(18, 2)
+        ) as subtotal,
+    from true_up
+
+),
+
+final as (
+
+    select
+        contract_id,
+        contract_number,
+        account_id,
+        account_code,
+        period_start,
+        period_end,
+        days_in_month,
+        active_from,
+        active_to,
+        active_days,
+        active_fraction,
+        is_period_closed,
+        price_plan_id,
+        plan_effective_from,
+        currency,
+        device_count,
+        fixed_monthly_fee,
+        fixed_fee_amount,
+        included_mono_pages_prorated as included_mono_pages,
+        included_color_pages_prorated as included_color_pages,
+        mono_pages,
+        color_pages,
+        overage_mono_pages,
+        overage_color_pages,
+        mono_rate,
+        color_rate,
+        has_mono_tiers,
+        has_color_tiers,
+        overage_mono_amount,
+        overage_color_amount,
+        minimum_monthly_charge,
+        minimum_charge_prorated,
+        minimum_true_up_amount,
+        subtotal,
+        tax_rate,
+        {{ money_times('subtotal', 'tax_rate') }} as tax_amount,
+        cast(subtotal + {{ money_times('subtotal', 'tax_rate') }} as decimal(18, 2)) as total,
+        has_estimated_reads,
+    from subtotals
+
+)
+
+select * from final
