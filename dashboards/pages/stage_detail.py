@@ -1,0 +1,270 @@
+"""Stage detail: one stage's KPIs over 12 months against target, and the records behind them.
+
+value-chain.md: "a 12-month trend, and a drill-down to the records behind each figure".
+Each KPI's trend shows the target and the amber band; choosing a KPI and a month lists the
+records kpi_monthly aggregated for it (marts.fct_kpi_records), so the figure can be
+checked by hand. The collections KPIs (DSO, CEI, AR over 60 days) drill down to the
+invoices open at that month end (marts.fct_ar_aging_monthly). The view is in the URL:
+`?stage=operation&kpi=sla_response_rate&month=2026-10`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import queries
+from dashboards.pages.stage_health import (
+    STATUS_COLORS,
+    choose_month,
+    fmt_value,
+    is_missing,
+    kpi_name,
+    md_escape,
+    month_label,
+    month_options,
+    month_start,
+    number,
+    stage_name,
+    status_color,
+    status_text,
+    target_text,
+)
+from seiton.webapp.i18n import register, t
+
+register({
+    "sd_intro": {
+        "es": "Tendencia de 12 meses de cada indicador frente a su meta (línea verde) y su "
+              "umbral ámbar (línea naranja); elige un indicador para ver los registros detrás "
+              "de la cifra.",
+        "en": "12-month trend of each KPI against its target (green line) and amber threshold "
+              "(orange line); choose a KPI to see the records behind the figure.",
+    },
+    "sd_trends": {"es": "Tendencias", "en": "Trends"},
+    "sd_drill": {"es": "Registros detrás de la cifra", "en": "Records behind the figure"},
+    "sd_records": {"es": "Registros", "en": "Records"},
+    "sd_numerator": {"es": "Numerador", "en": "Numerator"},
+    "sd_denominator": {"es": "Denominador", "en": "Denominator"},
+    "sd_record_type": {"es": "Tipo", "en": "Type"},
+    "sd_record_key": {"es": "Registro", "en": "Record"},
+    "sd_record_date": {"es": "Fecha", "en": "Date"},
+    "sd_account": {"es": "Cuenta", "en": "Account"},
+    "sd_contract": {"es": "Contrato", "en": "Contract"},
+    "sd_detail": {"es": "Detalle", "en": "Detail"},
+    "sd_adds_numerator": {"es": "Aporta al numerador", "en": "Adds to numerator"},
+    "sd_adds_denominator": {"es": "Aporta al denominador", "en": "Adds to denominator"},
+    "sd_no_records": {"es": "No hay registros para este indicador en el mes.",
+                      "en": "No records for this KPI in the month."},
+    "sd_truncated": {"es": "Se muestran los primeros {n} registros de {total}.",
+                     "en": "Showing the first {n} records of {total}."},
+    "sd_ar_open": {"es": "Facturas abiertas al cierre del mes", "en": "Invoices open at month end"},
+    "sd_ar_unavailable": {"es": "El detalle de cartera aún no está disponible.",
+                          "en": "The receivables detail is not available yet."},
+    "sd_invoice": {"es": "Factura", "en": "Invoice"},
+    "sd_due_on": {"es": "Vence", "en": "Due"},
+    "sd_open_mxn": {"es": "Saldo abierto (MXN)", "en": "Open amount (MXN)"},
+    "sd_days_past_due": {"es": "Días vencida", "en": "Days past due"},
+    "sd_bucket": {"es": "Antigüedad", "en": "Bucket"},
+    "sd_how_median": {"es": "Mediana de {n} registros.", "en": "Median of {n} records."},
+    "sd_how_mean": {"es": "Promedio: {num} ÷ {n} registros.", "en": "Mean: {num} ÷ {n} records."},
+    "sd_how_ratio": {"es": "{num} ÷ {den} × 100.", "en": "{num} ÷ {den} × 100."},
+    "sd_how_count": {"es": "Suma de {n} registros.", "en": "Sum over {n} records."},
+    "sd_how_external": {"es": "Calculado por el mart de cobranza: {num} ÷ {den}.",
+                        "en": "Computed by the collections mart: {num} ÷ {den}."},
+})
+
+DRILL_LIMIT = 5000
+AR_KPIS = ("dso_days", "cei_pct", "overdue_60_pct")
+
+STAGES_SQL = "select stage_id, stage_code, name_es, name_en from marts.dim_stage order by stage_id"
+
+HISTORY_SQL = """
+select stage_code, kpi_code, kpi_order, kpi_name_es, kpi_name_en, unit, direction, aggregation,
+       month, value, target, amber, status, numerator, denominator, record_count
+from marts.kpi_monthly
+where stage_code = ? and month between cast(? as date) - interval 11 month and cast(? as date)
+order by kpi_order nulls last, kpi_code, month
+"""
+
+RECORDS_SQL = """
+select record_type, record_key, record_date, account_code, contract_number, numerator,
+       denominator, detail, count(*) over () as total_records
+from marts.fct_kpi_records
+where kpi_code = ? and month = cast(? as date)
+order by record_date, record_key
+limit ?
+"""
+
+AR_SQL = """
+select invoice_number, account_code, contract_number, due_on, open_amount_mxn, days_past_due,
+       bucket, count(*) over () as total_records
+from marts.fct_ar_aging_monthly
+where month = cast(? as date) and (? = false or days_past_due > 60)
+order by days_past_due desc, invoice_number
+limit ?
+"""
+
+
+def choose_stage(stages: pd.DataFrame) -> str:
+    codes = list(stages["stage_code"])
+    names = {r.stage_code: f"{r.stage_id} · {stage_name(r)}" for r in stages.itertuples()}
+    wanted = st.query_params.get("stage")
+    current = wanted if wanted in codes else codes[0]
+    chosen = st.selectbox(t("kpi_stage"), codes, index=codes.index(current),
+                          format_func=names.get, key="stage")
+    st.query_params["stage"] = chosen
+    return chosen
+
+
+def choose_kpi(kpis: pd.DataFrame) -> str:
+    codes = list(dict.fromkeys(kpis["kpi_code"]))
+    names = {r.kpi_code: kpi_name(r) for r in kpis.itertuples()}
+    wanted = st.query_params.get("kpi")
+    current = wanted if wanted in codes else codes[0]
+    chosen = st.selectbox(t("kpi_kpi"), codes, index=codes.index(current), format_func=names.get,
+                          key="kpi")
+    st.query_params["kpi"] = chosen
+    return chosen
+
+
+def trend(history: pd.DataFrame) -> go.Figure:
+    """One KPI over 12 months: bars coloured by status, target and amber thresholds."""
+    first = history.iloc[0]
+    labels = [month_label(m, short=True) for m in history["month"]]
+    values = [fmt_value(v, first.unit) for v in history["value"]]
+    statuses = [status_text(s) for s in history["status"]]
+    fig = go.Figure(go.Bar(
+        x=labels, y=history["value"],
+        marker={"color": [status_color(s) for s in history["status"]]},
+        # the value on each bar: a 0 shows as "0.0 %", a month without data shows nothing
+        text=["" if is_missing(v) else fmt_value(v, first.unit) for v in history["value"]],
+        textposition="outside", cliponaxis=False, textfont={"size": 10},
+        customdata=list(zip(values, statuses, strict=True)),
+        hovertemplate="%{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+    ))
+    if not is_missing(first.target):
+        fig.add_hline(y=float(first.target), line={"color": STATUS_COLORS["green"], "dash": "dash"},
+                      annotation_text=target_text(first), annotation_position="top left")
+    if not is_missing(first.amber):
+        fig.add_hline(y=float(first.amber), line={"color": STATUS_COLORS["amber"], "dash": "dot"})
+        low, high = sorted((float(first.target), float(first.amber)))
+        fig.add_hrect(y0=low, y1=high, fillcolor=STATUS_COLORS["amber"], opacity=0.08,
+                      line_width=0)
+    fig.update_layout(title=kpi_name(first), height=260, showlegend=False,
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      yaxis={"tickformat": ",.0f" if first.unit in ("mxn", "count") else ",.1f"})
+    return fig
+
+
+def how_computed(row) -> str:
+    n = int(row.record_count) if not is_missing(row.record_count) else 0
+    num = "—" if is_missing(row.numerator) else number(row.numerator, 2)
+    den = "—" if is_missing(row.denominator) else number(row.denominator, 2)
+    template = {
+        "median": "sd_how_median", "mean": "sd_how_mean", "ratio_pct": "sd_how_ratio",
+        "count": "sd_how_count", "sum": "sd_how_count", "external": "sd_how_external",
+    }.get(row.aggregation)
+    return t(template).format(n=n, num=num, den=den) if template else ""
+
+
+def render() -> None:
+    st.title(t("page_stage_detail"))
+    st.caption(t("sd_intro"))
+    if not queries.warehouse_ready():
+        st.warning(t("no_warehouse"))
+        return
+    months = month_options()
+    if months.empty:
+        st.info(t("kpi_no_months"))
+        return
+    stages = queries.df(STAGES_SQL)
+    left, right = st.columns(2)
+    with left:
+        stage = choose_stage(stages)
+    with right:
+        chosen = choose_month(months)
+    month = month_start(chosen)
+    history = queries.df(HISTORY_SQL, (stage, month, month))
+    if history.empty:
+        st.info(t("kpi_no_months"))
+        return
+    history["month"] = pd.to_datetime(history["month"])
+
+    st.subheader(t("sd_trends"))
+    codes = list(dict.fromkeys(history["kpi_code"]))
+    cols = st.columns(2)
+    for i, code in enumerate(codes):
+        with cols[i % 2]:
+            st.plotly_chart(trend(history[history["kpi_code"] == code]),
+                            config={"displayModeBar": False}, key=f"trend-{code}")
+
+    st.subheader(t("sd_drill"))
+    kpi = choose_kpi(history)
+    row = history[(history["kpi_code"] == kpi) & (history["month"] == pd.Timestamp(month))]
+    if row.empty:
+        st.info(t("sd_no_records"))
+        return
+    row = next(row.itertuples())
+    a, b, c = st.columns(3)
+    a.metric(f"{kpi_name(row)} · {month_label(month)}", fmt_value(row.value, row.unit))
+    b.metric(t("kpi_status"), status_text(row.status))
+    c.metric(t("sd_records"), int(row.record_count) if not is_missing(row.record_count) else 0)
+    st.caption(md_escape(" · ".join(filter(None, [target_text(row), how_computed(row)]))))
+    if kpi in AR_KPIS:
+        _receivables(month, only_over_60=kpi == "overdue_60_pct")
+    else:
+        _records(kpi, month)
+
+
+def _records(kpi: str, month) -> None:
+    records = queries.df(RECORDS_SQL, (kpi, month, DRILL_LIMIT))
+    if records.empty:
+        st.info(t("sd_no_records"))
+        return
+    total = int(records["total_records"].iloc[0])
+    if total > len(records):
+        st.caption(t("sd_truncated").format(n=f"{len(records):,}", total=f"{total:,}"))
+    st.dataframe(
+        records.drop(columns=["total_records"]),
+        hide_index=True,
+        column_config={
+            "record_type": st.column_config.TextColumn(t("sd_record_type")),
+            "record_key": st.column_config.TextColumn(t("sd_record_key")),
+            "record_date": st.column_config.DateColumn(t("sd_record_date"), format="YYYY-MM-DD"),
+            "account_code": st.column_config.TextColumn(t("sd_account")),
+            "contract_number": st.column_config.TextColumn(t("sd_contract")),
+            "numerator": st.column_config.NumberColumn(t("sd_adds_numerator"), format="%.2f"),
+            "denominator": st.column_config.NumberColumn(t("sd_adds_denominator"),
+                                                         format="%.2f"),
+            "detail": st.column_config.TextColumn(t("sd_detail")),
+        },
+    )
+
+
+def _receivables(month, only_over_60: bool) -> None:
+    st.markdown(f"**{t('sd_ar_open')}**")
+    try:
+        invoices = queries.df(AR_SQL, (month, only_over_60, DRILL_LIMIT))
+    except Exception:  # noqa: BLE001 - the collections marts are optional for this page
+        st.info(t("sd_ar_unavailable"))
+        return
+    if invoices.empty:
+        st.info(t("sd_no_records"))
+        return
+    total = int(invoices["total_records"].iloc[0])
+    if total > len(invoices):
+        st.caption(t("sd_truncated").format(n=f"{len(invoices):,}", total=f"{total:,}"))
+    st.dataframe(
+        invoices.drop(columns=["total_records"]),
+        hide_index=True,
+        column_config={
+            "invoice_number": st.column_config.TextColumn(t("sd_invoice")),
+            "account_code": st.column_config.TextColumn(t("sd_account")),
+            "contract_number": st.column_config.TextColumn(t("sd_contract")),
+            "due_on": st.column_config.DateColumn(t("sd_due_on"), format="YYYY-MM-DD"),
+            "open_amount_mxn": st.column_config.NumberColumn(t("sd_open_mxn"), format="dollar"),
+            "days_past_due": st.column_config.NumberColumn(t("sd_days_past_due")),
+            "bucket": st.column_config.TextColumn(t("sd_bucket")),
+        },
+    )

@@ -1,0 +1,73 @@
+{#-
+    billed_amount: subtotals of the invoices issued in the month, in MXN at the issue date's
+    exchange rate (the nearest earlier rate when that day has none). One record per invoice.
+    Credit notes are not netted (value-chain.md: invoice subtotals).
+-#}
+
+with
+
+invoices as (
+
+    select * from {{ ref('stg_operational__invoices') }}
+
+),
+
+contracts as (
+
+    select * from {{ ref('int_contracts_resolved') }}
+
+),
+
+months as (
+
+    select * from {{ ref('int_kpi_months') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_operational__fx_rates') }}
+
+),
+
+converted as (
+
+    select
+        invoices.*,
+        case
+            when invoices.currency = 'MXN' then cast(1 as decimal(18, 6))
+            else fx_rates.mxn_per_unit
+        end
+            as fx_rate_to_mxn,
+    from invoices
+    asof left join fx_rates
+        on invoices.currency = fx_rates.currency
+        and invoices.issued_on >= fx_rates.rate_date
+
+),
+
+final as (
+
+    select
+        {{ kpi_record(
+            'billed_amount',
+            'months.month',
+            'invoice',
+            'converted.invoice_number',
+            'converted.issued_on',
+            'contracts.account_code',
+            'contracts.contract_number',
+            money_times('converted.subtotal', 'converted.fx_rate_to_mxn'),
+            'null',
+            "'period ' || strftime(converted.period_start, '%Y-%m') || ' · '"
+            ~ " || converted.currency || ' ' || cast(converted.subtotal as varchar)"
+        ) }}
+    from converted
+    inner join contracts
+        on converted.contract_id = contracts.contract_id
+    inner join months
+        on date_trunc('month', converted.issued_on) = months.month
+
+)
+
+select * from final

@@ -1,0 +1,30 @@
+{#-
+    Account × month monthly recurring revenue in MXN (value-chain.md, grr_pct / nrr_pct):
+    the fixed monthly fees of the account's contracts active on the month's measurement day
+    (int_contract_mrr_monthly). One row per account and month with at least one active
+    contract; an account without one that month has no row (its MRR is zero).
+-#}
+
+with
+
+contract_mrr as (
+
+    select * from {{ ref('int_contract_mrr_monthly') }}
+
+),
+
+final as (
+
+    select
+        account_code,
+        month,
+        any_value(measured_through) as measured_on,
+        cast(count(*) as integer) as active_contract_count,
+        cast(sum(fixed_monthly_fee_mxn) as decimal(18, 2)) as mrr_mxn,
+        string_agg(distinct currency, ', ' order by currency) as currencies,
+    from contract_mrr
+    group by account_code, month
+
+)
+
+select * from final
