@@ -136,3 +136,22 @@ register(PageSpec(
     kind="dashboard",
     icon=":material/conversion_path:",
 ))
+
+# Finance: computed charges with their calculation, and charges against invoices
+# (dashboards/pages/billing_charges.py, reconciliation.py; docs/billing.md, Finance pages).
+register(PageSpec(
+    key="cargos",
+    title={"es": "Cargos", "en": "Charges"},
+    section="section_finance",
+    target="dashboards.pages.billing_charges:render",
+    kind="finance",
+    icon=":material/receipt_long:",
+))
+register(PageSpec(
+    key="conciliacion",
+    title={"es": "Conciliación", "en": "Reconciliation"},
+    section="section_finance",
+    target="dashboards.pages.reconciliation:render",
+    kind="finance",
+    icon=":material/rule:",
+))

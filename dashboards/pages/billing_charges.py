@@ -1,0 +1,545 @@
+"""Charges (cargos): the computed charge of every contract × billing period
+(marts.fct_billing_charges), filtered by period, contract, currency and estimated reads,
+with totals, and for one contract and period the calculation shown step by step
+(billing-and-collections.md, Charges; docs/billing.md, Finance pages).
+
+Money stays DECIMAL from the warehouse to the table and the export (never float); totals
+are summed in SQL. Only published marts are read: the plan's list prices and tiers are not
+published, so the breakdown shows the prorated fee and allowances, the overage amounts as
+computed (tiers included) and the average price per overage page.
+The filters and the contract picked for the breakdown live in the URL (st.query_params).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import exports, queries
+from seiton.webapp.i18n import lang, register, t
+
+register({
+    "page_charges": {"es": "Cargos", "en": "Charges"},
+    "chg_intro": {
+        "es": "Cargo calculado de cada contrato y periodo: cuota fija, páginas, excedentes, "
+              "ajuste a mínimo e impuesto, al centavo.",
+        "en": "The computed charge of each contract and period: fixed fee, pages, overage, "
+              "minimum true-up and tax, to the cent.",
+    },
+    "chg_period": {"es": "Periodo", "en": "Period"},
+    "chg_contract": {"es": "Contrato (escribe para buscar)", "en": "Contract (type to search)"},
+    "chg_all_contracts": {"es": "Todos los contratos", "en": "All contracts"},
+    "chg_currency": {"es": "Moneda", "en": "Currency"},
+    "chg_all": {"es": "Todas", "en": "All"},
+    "chg_estimated": {"es": "Lecturas", "en": "Readings"},
+    "chg_est_any": {"es": "Reales y estimadas", "en": "Actual and estimated"},
+    "chg_est_yes": {"es": "Con lecturas estimadas", "en": "With estimated reads"},
+    "chg_est_no": {"es": "Solo lecturas reales", "en": "Actual reads only"},
+    "chg_bad_param": {"es": "Se ignoró un parámetro inválido de la URL", "en": "An invalid URL parameter was ignored"},
+    "chg_share_link": {"es": "Los filtros están en la URL: cópiala para compartir esta vista.",
+                       "en": "The filters are in the URL: copy it to share this view."},
+    "chg_provisional": {
+        "es": "Periodo en curso: el cargo es provisional (las estimaciones cubren el mes completo).",
+        "en": "Current period: the charge is provisional (estimates cover the whole month).",
+    },
+    "chg_no_charges": {"es": "No hay cargos con estos filtros.", "en": "No charges for these filters."},
+    "chg_count": {"es": "Cargos", "en": "Charges"},
+    "chg_subtotal_mxn": {"es": "Subtotal (MXN)", "en": "Subtotal (MXN)"},
+    "chg_tax_mxn": {"es": "Impuesto (MXN)", "en": "Tax (MXN)"},
+    "chg_total_mxn": {"es": "Total (MXN)", "en": "Total (MXN)"},
+    "chg_table": {"es": "Cargos del periodo", "en": "Charges of the period"},
+    "chg_totals": {"es": "Totales por moneda", "en": "Totals per currency"},
+    "chg_detail": {"es": "Ver el cálculo de un contrato", "en": "See one contract's calculation"},
+    "chg_no_detail": {"es": "— ninguno —", "en": "— none —"},
+    "chg_calc_title": {"es": "Cálculo: {c} · {p}", "en": "Calculation: {c} · {p}"},
+    "chg_plan_from": {"es": "Plan vigente desde", "en": "Plan in force from"},
+    "chg_fraction": {"es": "Fracción activa", "en": "Active fraction"},
+    "chg_devices": {"es": "Dispositivos", "en": "Devices"},
+    "chg_reads": {"es": "Lecturas", "en": "Readings"},
+    "chg_reads_est": {"es": "Con estimaciones", "en": "Estimated"},
+    "chg_reads_act": {"es": "Reales", "en": "Actual"},
+    "chg_plan_note": {
+        "es": "Las tarifas de lista del plan y sus escalonamientos no se publican en el almacén: "
+              "el importe de excedente es el calculado (si el plan tiene escalonamientos, se "
+              "aplican por tramos y cada tramo se redondea a centavos); la tarifa mostrada es el "
+              "promedio importe ÷ páginas excedentes.",
+        "en": "The plan's list prices and tiers are not published in the warehouse: the overage "
+              "amount is the computed one (graduated tiers, when the plan has them, apply per "
+              "tier, each rounded to cents); the rate shown is the average amount ÷ overage pages.",
+    },
+    "chg_steps": {"es": "Cálculo del cargo", "en": "Charge calculation"},
+    "chg_device_table": {"es": "Dispositivos: contadores y páginas del periodo",
+                         "en": "Devices: counters and pages of the period"},
+    "chg_no_devices": {"es": "Sin dispositivos activos en el periodo.", "en": "No active devices in the period."},
+    "chg_export": {"es": "Exportar lo que está en pantalla", "en": "Export what is on screen"},
+    "chg_export_xlsx": {"es": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
+    "chg_export_csv": {"es": "CSV (cargos)", "en": "CSV (charges)"},
+    # calculation lines
+    "chg_l_days": {"es": "Días activos", "en": "Active days"},
+    "chg_l_fee": {"es": "Cuota fija prorrateada", "en": "Prorated fixed fee"},
+    "chg_l_mono_used": {"es": "Páginas mono usadas (suma de dispositivos)", "en": "Mono pages used (all devices)"},
+    "chg_l_mono_incl": {"es": "Páginas mono incluidas (prorrateadas, compartidas)",
+                        "en": "Mono pages included (prorated, pooled)"},
+    "chg_l_mono_over": {"es": "Excedente mono", "en": "Mono overage"},
+    "chg_l_color_used": {"es": "Páginas color usadas (suma de dispositivos)", "en": "Color pages used (all devices)"},
+    "chg_l_color_incl": {"es": "Páginas color incluidas (prorrateadas, compartidas)",
+                         "en": "Color pages included (prorated, pooled)"},
+    "chg_l_color_over": {"es": "Excedente color", "en": "Color overage"},
+    "chg_l_true_up": {"es": "Ajuste a cargo mínimo", "en": "Minimum true-up"},
+    "chg_l_subtotal": {"es": "Subtotal", "en": "Subtotal"},
+    "chg_l_tax": {"es": "Impuesto", "en": "Tax"},
+    "chg_l_total": {"es": "Total", "en": "Total"},
+    "chg_f_days": {"es": "{a} de {d} días → f = {f}", "en": "{a} of {d} days → f = {f}"},
+    "chg_f_fee": {"es": "redondeo(cuota × {a}/{d}, 2)", "en": "round(fee × {a}/{d}, 2)"},
+    "chg_f_incl": {"es": "redondeo(incluidas × {a}/{d})", "en": "round(allowance × {a}/{d})"},
+    "chg_f_over": {"es": "máx(0, {u} − {i}) páginas · {r} por página en promedio",
+                   "en": "max(0, {u} − {i}) pages · {r} per page on average"},
+    "chg_f_over_none": {"es": "máx(0, {u} − {i}) = 0", "en": "max(0, {u} − {i}) = 0"},
+    "chg_f_true_up": {"es": "máx(0, mínimo prorrateado − (cuota + excedentes))",
+                      "en": "max(0, prorated minimum − (fee + overage))"},
+    "chg_f_subtotal": {"es": "cuota + excedente mono + excedente color + ajuste",
+                       "en": "fee + mono overage + color overage + true-up"},
+    "chg_f_tax": {"es": "redondeo(subtotal × {r} %, 2)", "en": "round(subtotal × {r} %, 2)"},
+    "chg_f_total": {"es": "subtotal + impuesto", "en": "subtotal + tax"},
+    # column labels
+    "chg_c_concept": {"es": "Concepto", "en": "Item"},
+    "chg_c_formula": {"es": "Cálculo", "en": "How"},
+    "chg_c_pages": {"es": "Páginas", "en": "Pages"},
+    "chg_c_amount": {"es": "Importe", "en": "Amount"},
+    "chg_c_contract": {"es": "Contrato", "en": "Contract"},
+    "chg_c_account": {"es": "Cliente", "en": "Account"},
+    "chg_c_name": {"es": "Nombre", "en": "Name"},
+    "chg_c_period": {"es": "Periodo", "en": "Period"},
+    "chg_c_days": {"es": "Días activos", "en": "Active days"},
+    "chg_c_fraction": {"es": "Fracción", "en": "Fraction"},
+    "chg_c_devices": {"es": "Dispositivos", "en": "Devices"},
+    "chg_c_fee": {"es": "Cuota fija", "en": "Fixed fee"},
+    "chg_c_mono": {"es": "Páginas mono", "en": "Mono pages"},
+    "chg_c_mono_incl": {"es": "Mono incluidas", "en": "Mono included"},
+    "chg_c_mono_over": {"es": "Excedente mono (págs.)", "en": "Mono overage (pages)"},
+    "chg_c_mono_amt": {"es": "Excedente mono", "en": "Mono overage"},
+    "chg_c_color": {"es": "Páginas color", "en": "Color pages"},
+    "chg_c_color_incl": {"es": "Color incluidas", "en": "Color included"},
+    "chg_c_color_over": {"es": "Excedente color (págs.)", "en": "Color overage (pages)"},
+    "chg_c_color_amt": {"es": "Excedente color", "en": "Color overage"},
+    "chg_c_true_up": {"es": "Ajuste a mínimo", "en": "Minimum true-up"},
+    "chg_c_subtotal": {"es": "Subtotal", "en": "Subtotal"},
+    "chg_c_tax_rate": {"es": "Tasa de impuesto", "en": "Tax rate"},
+    "chg_c_tax": {"es": "Impuesto", "en": "Tax"},
+    "chg_c_total": {"es": "Total", "en": "Total"},
+    "chg_c_currency": {"es": "Moneda", "en": "Currency"},
+    "chg_c_estimated": {"es": "Lecturas estimadas", "en": "Estimated reads"},
+    "chg_c_total_mxn": {"es": "Total MXN", "en": "Total MXN"},
+    "chg_c_count": {"es": "Cargos", "en": "Charges"},
+    "chg_c_serial": {"es": "Serie", "en": "Serial"},
+    "chg_c_read": {"es": "Lectura", "en": "Reading"},
+    "chg_c_read_on": {"es": "Fecha de lectura", "en": "Read on"},
+    "chg_c_readings": {"es": "Lecturas usadas", "en": "Readings used"},
+    "chg_c_mono_open": {"es": "Mono inicial", "en": "Mono opening"},
+    "chg_c_mono_close": {"es": "Mono final", "en": "Mono closing"},
+    "chg_c_color_open": {"es": "Color inicial", "en": "Color opening"},
+    "chg_c_color_close": {"es": "Color final", "en": "Color closing"},
+    "chg_c_replacements": {"es": "Cambios de medidor", "en": "Meter replacements"},
+    "chg_c_actual_mono": {"es": "Mono leído", "en": "Mono as read"},
+    "chg_c_actual_color": {"es": "Color leído", "en": "Color as read"},
+    "chg_v_estimated": {"es": "Estimada", "en": "Estimated"},
+    "chg_v_actual": {"es": "Real", "en": "Actual"},
+    "chg_v_yes": {"es": "Sí", "en": "Yes"},
+    "chg_v_no": {"es": "No", "en": "No"},
+})
+
+CURRENCIES = ("MXN", "USD")
+ESTIMATED = ("yes", "no")
+ALL = ""  # the "all" choice of a filter (no URL parameter)
+PARAMS = {"period": "chg_w_period", "contract": "chg_w_contract", "currency": "chg_w_currency",
+          "estimated": "chg_w_estimated", "detail": "chg_w_detail"}
+MONTHS = {
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+# --------------------------------------------------------------------------- queries
+# (?::varchar is null or x = ?) lets one cached statement serve "all" and one value.
+
+PERIODS_SQL = """
+select period_start, bool_and(is_period_closed) as is_closed
+from marts.fct_billing_charges
+group by period_start
+order by period_start desc
+"""
+
+CONTRACTS_SQL = """
+select c.contract_number, any_value(a.account_name) as account_name
+from marts.fct_billing_charges c
+left join marts.dim_account a on a.account_code = c.account_code
+where c.period_start = ?::date
+group by c.contract_number
+order by c.contract_number
+"""
+
+_FILTER = """
+where c.period_start = ?::date
+    and (?::varchar is null or c.contract_number = ?::varchar)
+    and (?::varchar is null or c.currency = ?::varchar)
+    and (?::boolean is null or c.has_estimated_reads = ?::boolean)
+"""
+
+CHARGES_SQL = """
+select c.contract_number, c.account_code, a.account_name, c.period_start, c.active_days,
+       c.active_fraction, c.device_count, c.fixed_fee_amount, c.mono_pages,
+       c.included_mono_pages, c.overage_mono_pages, c.overage_mono_amount, c.color_pages,
+       c.included_color_pages, c.overage_color_pages, c.overage_color_amount,
+       c.minimum_true_up_amount, c.subtotal, c.tax_rate, c.tax_amount, c.total, c.currency,
+       c.has_estimated_reads, c.total_mxn
+from marts.fct_billing_charges c
+left join marts.dim_account a on a.account_code = c.account_code
+""" + _FILTER + """
+order by c.contract_number
+"""
+
+TOTALS_SQL = """
+select c.currency, count(*) as charges, sum(c.fixed_fee_amount) as fee,
+       sum(c.overage_mono_amount) as mono, sum(c.overage_color_amount) as color,
+       sum(c.minimum_true_up_amount) as true_up, sum(c.subtotal) as subtotal,
+       sum(c.tax_amount) as tax, sum(c.total) as total, sum(c.total_mxn) as total_mxn
+from marts.fct_billing_charges c
+""" + _FILTER + """
+group by c.currency
+order by c.currency
+"""
+
+TOTALS_MXN_SQL = """
+select count(*) as charges, coalesce(sum(c.subtotal_mxn), 0) as subtotal_mxn,
+       coalesce(sum(c.tax_amount_mxn), 0) as tax_mxn, coalesce(sum(c.total_mxn), 0) as total_mxn
+from marts.fct_billing_charges c
+""" + _FILTER
+
+CHARGE_SQL = """
+select *
+from marts.fct_billing_charges
+where contract_number = ? and period_start = ?::date
+"""
+
+DEVICES_SQL = """
+select serial, active_days, is_estimated, readings_used, closing_read_on,
+       opening_mono_counter, closing_mono_counter, mono_pages,
+       opening_color_counter, closing_color_counter, color_pages,
+       actual_closing_mono_counter, actual_closing_color_counter, meter_replacements
+from marts.fct_device_usage
+where contract_number = ? and period_start = ?::date
+order by serial
+"""
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def fmt_money(value) -> str:
+    """Mexican style: $1,234,567.89 (comma thousands, point decimals)."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"${value:,.2f}"
+
+
+def fmt_int(value) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{int(value):,}"
+
+
+def period_label(value) -> str:
+    if value in (None, ALL):
+        return "—"
+    day = pd.Timestamp(value).date()
+    return f"{MONTHS.get(lang(), MONTHS['es'])[day.month - 1]} {day.year}"
+
+
+def _as_date(value) -> date:
+    return pd.Timestamp(value).date()
+
+
+MONEY_KEYS = ("chg_c_fee", "chg_c_mono_amt", "chg_c_color_amt", "chg_c_true_up",
+              "chg_c_subtotal", "chg_c_tax", "chg_c_total", "chg_c_total_mxn", "chg_c_amount")
+
+
+def _money_config(*labels: str) -> dict:
+    return {label: st.column_config.NumberColumn(format="accounting") for label in labels}
+
+
+def _date_config(*labels: str) -> dict:
+    return {label: st.column_config.DateColumn(format="DD/MM/YYYY") for label in labels}
+
+
+# --------------------------------------------------------------------------- URL state
+
+
+def _init_state(periods: list[date]) -> None:
+    """First run of a session: the widgets start from the URL (a shared link), else defaults."""
+    qp = st.query_params
+    bad = False
+    if PARAMS["period"] not in st.session_state:
+        raw = qp.get("period")
+        chosen = None
+        if raw:
+            try:
+                chosen = date.fromisoformat(raw).replace(day=1)
+            except ValueError:
+                bad = True
+            if chosen is not None and chosen not in periods:
+                bad, chosen = True, None
+        st.session_state[PARAMS["period"]] = chosen or _default_period()
+    for name, allowed in (("currency", CURRENCIES), ("estimated", ESTIMATED)):
+        key = PARAMS[name]
+        if key not in st.session_state:
+            raw = qp.get(name) or ALL
+            if raw and raw not in allowed:
+                bad, raw = True, ALL
+            st.session_state[key] = raw
+    for name in ("contract", "detail"):  # checked against the data once it is read
+        key = PARAMS[name]
+        if key not in st.session_state:
+            st.session_state[key] = qp.get(name) or ALL
+    if bad:
+        st.warning(t("chg_bad_param"))
+
+
+def _default_period() -> date:
+    """The latest closed period (the as-of month is provisional), else the latest one."""
+    periods = queries.df(PERIODS_SQL)
+    closed = periods[periods["is_closed"]]
+    return _as_date((closed if not closed.empty else periods)["period_start"].iloc[0])
+
+
+def _keep_valid(key: str, options: list) -> None:
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = ALL
+
+
+def _write_url(state: dict) -> None:
+    wanted = {k: str(v) for k, v in state.items() if v}
+    for k in list(st.query_params.keys()):
+        if k in PARAMS and k not in wanted:
+            del st.query_params[k]
+    for k, v in wanted.items():
+        if st.query_params.get(k) != v:
+            st.query_params[k] = v
+
+
+# --------------------------------------------------------------------------- page
+
+
+def render() -> None:
+    st.title(t("page_charges"))
+    st.caption(t("chg_intro"))
+    if not queries.warehouse_ready():
+        st.warning(t("no_warehouse"))
+        return
+    periods_df = queries.df(PERIODS_SQL)
+    if periods_df.empty:
+        st.info(t("chg_no_charges"))
+        return
+    periods = [_as_date(p) for p in periods_df["period_start"]]
+    closed = dict(zip(periods, periods_df["is_closed"], strict=True))
+    _init_state(periods)
+    if st.session_state[PARAMS["period"]] not in periods:
+        st.session_state[PARAMS["period"]] = _default_period()
+
+    top = st.columns([1, 2, 1, 1])
+    period: date = top[0].selectbox(t("chg_period"), periods, key=PARAMS["period"],
+                                    format_func=period_label)
+    contracts = queries.df(CONTRACTS_SQL, (period,))
+    names = dict(zip(contracts["contract_number"], contracts["account_name"].fillna(""), strict=True))
+    options = [ALL, *contracts["contract_number"]]
+    _keep_valid(PARAMS["contract"], options)
+    contract = top[1].selectbox(
+        t("chg_contract"), options, key=PARAMS["contract"],
+        format_func=lambda c: f"{c} · {names.get(c, '')}" if c else t("chg_all_contracts")) or None
+    currency = top[2].selectbox(
+        t("chg_currency"), [ALL, *CURRENCIES], key=PARAMS["currency"],
+        format_func=lambda c: c or t("chg_all")) or None
+    estimated_choice = top[3].selectbox(
+        t("chg_estimated"), [ALL, *ESTIMATED], key=PARAMS["estimated"],
+        format_func=lambda e: {"yes": t("chg_est_yes"), "no": t("chg_est_no")}.get(e, t("chg_est_any")))
+    estimated = {"yes": True, "no": False}.get(estimated_choice)
+    st.caption(t("chg_share_link"))
+    if not closed.get(period, True):
+        st.info(t("chg_provisional"))
+
+    params = (period, contract, contract, currency, currency, estimated, estimated)
+    totals = queries.df(TOTALS_MXN_SQL, params).iloc[0]
+    m = st.columns(4)
+    m[0].metric(t("chg_count"), fmt_int(totals.charges))
+    m[1].metric(t("chg_subtotal_mxn"), fmt_money(totals.subtotal_mxn))
+    m[2].metric(t("chg_tax_mxn"), fmt_money(totals.tax_mxn))
+    m[3].metric(t("chg_total_mxn"), fmt_money(totals.total_mxn))
+
+    charges = queries.df(CHARGES_SQL, params)
+    table = _charges_view(charges)
+    st.subheader(t("chg_table"))
+    if charges.empty:
+        st.info(t("chg_no_charges"))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            **_money_config(*(t(k) for k in MONEY_KEYS)), **_date_config(t("chg_c_period"))})
+
+    st.markdown(f"**{t('chg_totals')}**")
+    per_currency = _totals_view(queries.df(TOTALS_SQL, params))
+    st.dataframe(per_currency, hide_index=True, width="stretch",
+                 column_config=_money_config(*(t(k) for k in MONEY_KEYS)))
+
+    detail_options = [ALL, *charges["contract_number"]]
+    if contract and contract != st.session_state.get("chg_last_contract"):
+        st.session_state[PARAMS["detail"]] = contract  # one contract filtered: show its calculation
+    st.session_state["chg_last_contract"] = contract
+    _keep_valid(PARAMS["detail"], detail_options)
+    detail = st.selectbox(
+        t("chg_detail"), detail_options, key=PARAMS["detail"],
+        format_func=lambda c: f"{c} · {names.get(c, '')}" if c else t("chg_no_detail")) or None
+    sheets: dict[str, pd.DataFrame] = {}
+    if detail:
+        sheets = show_calculation(detail, period)
+
+    _write_url({"period": period.isoformat(), "contract": contract, "currency": currency,
+                "estimated": estimated_choice, "detail": detail})
+    _exports(period, table, per_currency, sheets)
+
+
+def _charges_view(charges: pd.DataFrame) -> pd.DataFrame:
+    view = charges.copy()
+    view["has_estimated_reads"] = view["has_estimated_reads"].map(
+        lambda v: t("chg_v_yes") if v else t("chg_v_no"))
+    return view.rename(columns={
+        "contract_number": t("chg_c_contract"), "account_code": t("chg_c_account"),
+        "account_name": t("chg_c_name"), "period_start": t("chg_c_period"),
+        "active_days": t("chg_c_days"), "active_fraction": t("chg_c_fraction"),
+        "device_count": t("chg_c_devices"), "fixed_fee_amount": t("chg_c_fee"),
+        "mono_pages": t("chg_c_mono"), "included_mono_pages": t("chg_c_mono_incl"),
+        "overage_mono_pages": t("chg_c_mono_over"), "overage_mono_amount": t("chg_c_mono_amt"),
+        "color_pages": t("chg_c_color"), "included_color_pages": t("chg_c_color_incl"),
+        "overage_color_pages": t("chg_c_color_over"), "overage_color_amount": t("chg_c_color_amt"),
+        "minimum_true_up_amount": t("chg_c_true_up"), "subtotal": t("chg_c_subtotal"),
+        "tax_rate": t("chg_c_tax_rate"), "tax_amount": t("chg_c_tax"), "total": t("chg_c_total"),
+        "currency": t("chg_c_currency"), "has_estimated_reads": t("chg_c_estimated"),
+        "total_mxn": t("chg_c_total_mxn")})
+
+
+def _totals_view(totals: pd.DataFrame) -> pd.DataFrame:
+    return totals.rename(columns={
+        "currency": t("chg_c_currency"), "charges": t("chg_c_count"), "fee": t("chg_c_fee"),
+        "mono": t("chg_c_mono_amt"), "color": t("chg_c_color_amt"),
+        "true_up": t("chg_c_true_up"), "subtotal": t("chg_c_subtotal"), "tax": t("chg_c_tax"),
+        "total": t("chg_c_total"), "total_mxn": t("chg_c_total_mxn")})
+
+
+# --------------------------------------------------------------------------- the calculation
+
+
+def _avg_rate(amount, pages) -> str:
+    if not pages:
+        return "—"
+    return f"{(Decimal(amount) / Decimal(int(pages))).quantize(Decimal('0.000001'))}"
+
+
+def calculation_lines(c: pd.Series) -> pd.DataFrame:
+    """The charge as lines: item, how it is computed, pages, amount (DECIMAL, exact)."""
+    a, d = int(c.active_days), int(c.days_in_month)
+    fraction = "1" if a == d else f"{a}/{d} ≈ {c.active_fraction}"
+
+    def over(used, included, pages, amount) -> str:
+        if not pages:
+            return t("chg_f_over_none").format(u=fmt_int(used), i=fmt_int(included))
+        return t("chg_f_over").format(u=fmt_int(used), i=fmt_int(included), r=_avg_rate(amount, pages))
+
+    tax_pct = (Decimal(c.tax_rate) * 100).normalize() if c.tax_rate is not None else "—"
+    rows = [
+        (t("chg_l_days"), t("chg_f_days").format(a=a, d=d, f=fraction), None, None),
+        (t("chg_l_fee"), t("chg_f_fee").format(a=a, d=d), None, c.fixed_fee_amount),
+        (t("chg_l_mono_used"), "", c.mono_pages, None),
+        (t("chg_l_mono_incl"), t("chg_f_incl").format(a=a, d=d), c.included_mono_pages, None),
+        (t("chg_l_mono_over"), over(c.mono_pages, c.included_mono_pages, c.overage_mono_pages,
+                                    c.overage_mono_amount), c.overage_mono_pages, c.overage_mono_amount),
+        (t("chg_l_color_used"), "", c.color_pages, None),
+        (t("chg_l_color_incl"), t("chg_f_incl").format(a=a, d=d), c.included_color_pages, None),
+        (t("chg_l_color_over"), over(c.color_pages, c.included_color_pages, c.overage_color_pages,
+                                     c.overage_color_amount), c.overage_color_pages, c.overage_color_amount),
+        (t("chg_l_true_up"), t("chg_f_true_up"), None, c.minimum_true_up_amount),
+        (t("chg_l_subtotal"), t("chg_f_subtotal"), None, c.subtotal),
+        (t("chg_l_tax"), t("chg_f_tax").format(r=tax_pct), None, c.tax_amount),
+        (t("chg_l_total"), t("chg_f_total"), None, c.total),
+    ]
+    frame = pd.DataFrame(rows, columns=[t("chg_c_concept"), t("chg_c_formula"),
+                                        t("chg_c_pages"), t("chg_c_amount")])
+    frame[t("chg_c_pages")] = frame[t("chg_c_pages")].astype("Int64")
+    return frame
+
+
+def _devices_view(devices: pd.DataFrame) -> pd.DataFrame:
+    view = devices.copy()
+    view["is_estimated"] = view["is_estimated"].map(
+        lambda v: t("chg_v_estimated") if v else t("chg_v_actual"))
+    return view.rename(columns={
+        "serial": t("chg_c_serial"), "active_days": t("chg_c_days"),
+        "is_estimated": t("chg_c_read"), "readings_used": t("chg_c_readings"),
+        "closing_read_on": t("chg_c_read_on"), "opening_mono_counter": t("chg_c_mono_open"),
+        "closing_mono_counter": t("chg_c_mono_close"), "mono_pages": t("chg_c_mono"),
+        "opening_color_counter": t("chg_c_color_open"),
+        "closing_color_counter": t("chg_c_color_close"), "color_pages": t("chg_c_color"),
+        "actual_closing_mono_counter": t("chg_c_actual_mono"),
+        "actual_closing_color_counter": t("chg_c_actual_color"),
+        "meter_replacements": t("chg_c_replacements")})
+
+
+def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:
+    """Draw one charge's calculation; return its tables (for the export). Also used by the
+    reconciliation page's drill-down."""
+    found = queries.df(CHARGE_SQL, (contract, period))
+    if found.empty:
+        st.info(t("chg_no_charges"))
+        return {}
+    c = found.iloc[0]
+    st.subheader(t("chg_calc_title").format(c=contract, p=period_label(period)))
+    if not c.is_period_closed:
+        st.info(t("chg_provisional"))
+    m = st.columns(5)
+    m[0].metric(t("chg_plan_from"), pd.Timestamp(c.plan_effective_from).strftime("%d/%m/%Y")
+                if c.plan_effective_from is not None and not pd.isna(c.plan_effective_from) else "—")
+    m[1].metric(t("chg_fraction"), f"{int(c.active_days)}/{int(c.days_in_month)}")
+    m[2].metric(t("chg_devices"), fmt_int(c.device_count))
+    m[3].metric(t("chg_reads"), t("chg_reads_est") if c.has_estimated_reads else t("chg_reads_act"))
+    m[4].metric(f"{t('chg_l_total')} ({c.currency})", fmt_money(c.total))
+    st.caption(t("chg_plan_note"))
+
+    lines = calculation_lines(c)
+    st.markdown(f"**{t('chg_steps')}** ({c.currency})")
+    st.dataframe(lines, hide_index=True, width="stretch",
+                 column_config=_money_config(t("chg_c_amount")))
+
+    devices = _devices_view(queries.df(DEVICES_SQL, (contract, period)))
+    st.markdown(f"**{t('chg_device_table')}**")
+    if devices.empty:
+        st.caption(t("chg_no_devices"))
+    else:
+        st.dataframe(devices, hide_index=True, width="stretch",
+                     column_config=_date_config(t("chg_c_read_on")))
+    stem = f"{contract} {period:%Y-%m}"
+    return {f"{stem} {t('chg_steps')}": lines, f"{stem} {t('chg_devices')}": devices}
+
+
+def _exports(period: date, table: pd.DataFrame, per_currency: pd.DataFrame,
+             detail: dict[str, pd.DataFrame]) -> None:
+    st.subheader(t("chg_export"))
+    sheets = {t("chg_table"): table, t("chg_totals"): per_currency, **detail}
+    money = {t(k) for k in MONEY_KEYS}
+    stem = f"cargos_{period:%Y-%m}"
+    left, right = st.columns(2)
+    left.download_button(
+        t("chg_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets, money),
+        file_name=f"{stem}.xlsx", key="chg_dl_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    right.download_button(t("chg_export_csv"), data=lambda: exports.to_csv_bytes(table),
+                          file_name=f"{stem}.csv", mime="text/csv", key="chg_dl_csv")
