@@ -61,15 +61,17 @@ register({
     "chg_reads": {"es": "Lecturas", "en": "Readings"},
     "chg_reads_est": {"es": "Con estimaciones", "en": "Estimated"},
     "chg_reads_act": {"es": "Reales", "en": "Actual"},
-    "chg_plan_note": {
-        "es": "Las tarifas de lista del plan y sus escalonamientos no se publican en el almacén: "
-              "el importe de excedente es el calculado (si el plan tiene escalonamientos, se "
-              "aplican por tramos y cada tramo se redondea a centavos); la tarifa mostrada es el "
-              "promedio importe ÷ páginas excedentes.",
-        "en": "The plan's list prices and tiers are not published in the warehouse: the overage "
-              "amount is the computed one (graduated tiers, when the plan has them, apply per "
-              "tier, each rounded to cents); the rate shown is the average amount ÷ overage pages.",
-    },
+    "chg_plan_terms": {"es": "Plan vigente el primer día del periodo", "en": "Plan in force on the period's first day"},
+    "chg_c_term": {"es": "Condición del plan", "en": "Plan term"},
+    "chg_c_value": {"es": "Valor", "en": "Value"},
+    "chg_p_fee": {"es": "Cuota fija mensual", "en": "Fixed monthly fee"},
+    "chg_p_incl_mono": {"es": "Páginas mono incluidas", "en": "Included mono pages"},
+    "chg_p_incl_color": {"es": "Páginas color incluidas", "en": "Included color pages"},
+    "chg_p_mono_rate": {"es": "Tarifa excedente mono", "en": "Mono overage rate"},
+    "chg_p_color_rate": {"es": "Tarifa excedente color", "en": "Color overage rate"},
+    "chg_p_minimum": {"es": "Cargo mínimo mensual", "en": "Minimum monthly charge"},
+    "chg_p_mono_tiers": {"es": "Escalones mono (desde página @ tarifa)", "en": "Mono tiers (from page @ rate)"},
+    "chg_p_color_tiers": {"es": "Escalones color (desde página @ tarifa)", "en": "Color tiers (from page @ rate)"},
     "chg_steps": {"es": "Cálculo del cargo", "en": "Charge calculation"},
     "chg_device_table": {"es": "Dispositivos: contadores y páginas del periodo",
                          "en": "Devices: counters and pages of the period"},
@@ -478,6 +480,32 @@ def calculation_lines(c: pd.Series) -> pd.DataFrame:
     return frame
 
 
+PLAN_SQL = """
+select fixed_monthly_fee, included_mono_pages, included_color_pages, mono_rate, color_rate,
+       minimum_monthly_charge, mono_tiers, color_tiers, effective_from
+from marts.dim_price_plan
+where contract_number = ? and effective_from <= ?
+order by effective_from desc
+limit 1
+"""
+
+
+def _plan_view(plan: pd.DataFrame) -> pd.DataFrame:
+    """The plan in force on the period's first day, as labelled text (rates keep 6 decimals)."""
+    p = plan.iloc[0]
+    rows = [
+        (t("chg_p_fee"), fmt_money(p.fixed_monthly_fee)),
+        (t("chg_p_incl_mono"), fmt_int(p.included_mono_pages)),
+        (t("chg_p_incl_color"), fmt_int(p.included_color_pages)),
+        (t("chg_p_mono_rate"), str(p.mono_rate)),
+        (t("chg_p_color_rate"), str(p.color_rate)),
+        (t("chg_p_minimum"), "—" if pd.isna(p.minimum_monthly_charge) else fmt_money(p.minimum_monthly_charge)),
+        (t("chg_p_mono_tiers"), p.mono_tiers if isinstance(p.mono_tiers, str) else "—"),
+        (t("chg_p_color_tiers"), p.color_tiers if isinstance(p.color_tiers, str) else "—"),
+    ]
+    return pd.DataFrame(rows, columns=[t("chg_c_term"), t("chg_c_value")])
+
+
 def _devices_view(devices: pd.DataFrame) -> pd.DataFrame:
     view = devices.copy()
     view["is_estimated"] = view["is_estimated"].map(
@@ -512,7 +540,10 @@ def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:
     m[2].metric(t("chg_devices"), fmt_int(c.device_count))
     m[3].metric(t("chg_reads"), t("chg_reads_est") if c.has_estimated_reads else t("chg_reads_act"))
     m[4].metric(f"{t('chg_l_total')} ({c.currency})", fmt_money(c.total))
-    st.caption(t("chg_plan_note"))
+    plan = queries.df(PLAN_SQL, (contract, period))
+    if not plan.empty:
+        st.markdown(f"**{t('chg_plan_terms')}** ({c.currency})")
+        st.dataframe(_plan_view(plan), hide_index=True, width="stretch")
 
     lines = calculation_lines(c)
     st.markdown(f"**{t('chg_steps')}** ({c.currency})")
