@@ -18,7 +18,8 @@ def serve(port: int = 8501, refresh_minutes: float | None = None) -> None:
     interval = settings.refresh_minutes if refresh_minutes is None else refresh_minutes
     cmd = [sys.executable, "-m", "streamlit", "run", str(ENTRY),
            "--server.port", str(port), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+           "--client.toolbarMode", "minimal"]
     app = subprocess.Popen(cmd, cwd=PROJECT_ROOT)
     print(f"serving on http://localhost:{port}  (background refresh every {interval:g} min)")
     try:

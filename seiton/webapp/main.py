@@ -39,14 +39,26 @@ def _page_runner(spec):
     return run
 
 
+def _login_then(key: str):
+    def login() -> None:
+        auth.login_form()
+
+    login.__name__ = f"login_{key.replace('-', '_')}"
+    return login
+
+
 def main() -> None:
     st.set_page_config(page_title="Seiton", layout="wide")
     with st.sidebar:
         st.selectbox(t("language"), list(LANGS), format_func=LANGS.get, key="lang")
     user = auth.current_user()
     if user is None:
-        st.navigation([st.Page(auth.login_form, title=t("login"), url_path="login")],
-                      position="hidden").run()
+        # Every page's address answers with the login form, so a shared link (with its
+        # query parameters) opens the requested page right after logging in.
+        login_pages = [st.Page(auth.login_form, title=t("login"), url_path="login", default=True)]
+        login_pages += [st.Page(_login_then(spec.key), title=t("login"), url_path=spec.key)
+                        for spec in PAGES]
+        st.navigation(login_pages, position="hidden").run()
         return
 
     lang = st.session_state.get("lang", "es")

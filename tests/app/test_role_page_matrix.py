@@ -112,13 +112,20 @@ def test_allowed_users_run_each_entry_page(app_home, key: str):
     assert not at.error
 
 
+def only_the_login_form(at: AppTest) -> bool:
+    """Signed out, every address shows the login form and nothing of any page."""
+    labels = [w.label for w in at.text_input]
+    return (labels == ["Usuario", "Contraseña"]
+            and [b.label for b in at.button] == ["Iniciar sesión"]
+            and not at.dataframe and not at.metric)
+
+
 def test_login_form_then_only_the_role_pages(app_home):
     at = AppTest.from_file(str(MAIN), default_timeout=60).run()
     assert not at.exception, at.exception
-    assert nav_paths(at, ALL_KEYS) == {"login"}
-    goto(at, "facturacion-lecturas")  # not signed in: nothing but the login page
-    assert nav_paths(at, ALL_KEYS) == {"login"}
-    assert not [w for w in at.button if (w.key or "").endswith("-submit")]
+    assert only_the_login_form(at)
+    goto(at, "facturacion-lecturas")  # not signed in: the page's address answers with login
+    assert only_the_login_form(at)
     at.text_input[0].input("finanzas")
     at.text_input[1].input(PASSWORD)
     at.button[0].click().run()
@@ -132,4 +139,17 @@ def test_expired_session_sees_the_login_page(app_home):
     at = login("admin")
     at.session_state["last_seen"] = time.time() - 10 * 3600
     at.run()
-    assert nav_paths(at, ALL_KEYS) == {"login"}
+    assert "user" not in at.session_state
+    assert only_the_login_form(at)
+
+
+def test_a_shared_link_opens_its_page_right_after_login(app_home):
+    at = AppTest.from_file(str(MAIN), default_timeout=60).run()
+    goto(at, "facturacion-lecturas")
+    assert only_the_login_form(at)
+    at.text_input[0].input("finanzas")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    # the requested page ran, not the default one: its entry form is on screen
+    assert [w for w in at.button if (w.key or "").endswith("-submit")]
