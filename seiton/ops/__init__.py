@@ -1,1 +1,0 @@
-"""Operations: `seiton backup`, `seiton restore` and `seiton doctor` (docs/reliability.md)."""
