@@ -1,1 +1,0 @@
-"""`make bench`: the performance benchmark (quality-bars.md). See docs/performance.md."""
