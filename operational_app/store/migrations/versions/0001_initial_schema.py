@@ -1,13 +1,13 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 11:40:30.897325
 """
-from alembic import op
 import sqlalchemy as sa
-import operational_app.store.types
+from alembic import op
 
+import operational_app.store.types
 
 revision = '0001'
 down_revision = None
