@@ -25,6 +25,24 @@ def dbt_executable() -> str:
     return str(Path(sys.executable).with_name("dbt"))
 
 
+# Runs dbt so that it dies with its parent: if `seiton refresh` is killed on its own (a
+# SIGKILL to its pid, not its process group), an orphaned dbt would keep the build file's
+# write lock and make the next refresh fail (docs/reliability.md, crash mid-refresh).
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    os._exit(137)  # the parent died before the prctl\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+def _die_with_parent(cmd: list[str]) -> list[str]:
+    if not sys.platform.startswith("linux"):
+        return cmd
+    return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
+
+
 def run_dbt(settings: Settings, args: list[str], *, quiet: bool = False) -> int:
     cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR),
            "--profiles-dir", str(DBT_PROJECT_DIR)]
@@ -32,4 +50,5 @@ def run_dbt(settings: Settings, args: list[str], *, quiet: bool = False) -> int:
     if vars_json:
         cmd += ["--vars", vars_json]
     out = subprocess.DEVNULL if quiet else None
-    return subprocess.run(cmd, env=dbt_env(settings), stdout=out, check=False).returncode
+    return subprocess.run(_die_with_parent(cmd), env=dbt_env(settings), stdout=out,
+                          check=False).returncode

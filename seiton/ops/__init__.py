@@ -1,0 +1,1 @@
+"""Operations: `seiton backup`, `seiton restore` and `seiton doctor` (docs/reliability.md)."""

@@ -1,0 +1,325 @@
+"""`seiton doctor`: check the stores and say, one line each, what is wrong and what to do.
+
+Checks, in order:
+- operational DB: reachable, and migrated to the latest schema (alembic head);
+- build warehouse: present and readable (skipped while a refresh holds it);
+- published warehouse: present, readable, one complete publish (every relation of its
+  manifest present with its row count), the marts of interfaces.md present;
+- last refresh: succeeded, not older than --max-age-hours, not interrupted;
+- source freshness: the changes in the operational DB that the warehouse has not loaded
+  yet (per table, max(updated_at) in the source against `raw`), failing when the oldest
+  unloaded change is older than --max-age-hours;
+- disk space under SEITON_HOME.
+
+Exit status 0 when no check failed (warnings allowed), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from seiton.config import Settings
+
+REQUIRED_MARTS = ("dim_stage", "fct_device_usage", "fct_billing_charges",
+                  "fct_invoice_reconciliation", "fct_unapplied_payments", "kpi_monthly")
+DEFAULT_MAX_AGE_HOURS = 24.0
+MIN_FREE_BYTES = 1 << 30
+
+OK, WARN, FAIL = "ok", "warn", "FAIL"
+
+
+@dataclass
+class Check:
+    name: str
+    status: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.status:<4}  {self.name:<22} {self.detail}"
+
+
+def run_checks(settings: Settings, *, max_age_hours: float = DEFAULT_MAX_AGE_HOURS,
+               now: datetime | None = None) -> list[Check]:
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    max_age = timedelta(hours=max_age_hours)
+    checks: list[Check] = []
+    steps: list[tuple[str, Callable[[], Check]]] = [
+        ("operational DB", lambda: _check_operational(settings)),
+        ("build warehouse", lambda: _check_build(settings)),
+        ("published warehouse", lambda: _check_published(settings)),
+        ("last refresh", lambda: _check_last_refresh(settings, now, max_age)),
+        ("source freshness", lambda: _check_freshness(settings, now, max_age)),
+        ("disk space", lambda: _check_disk(settings)),
+    ]
+    for name, step in steps:
+        try:
+            checks.append(step())
+        except Exception as exc:  # a check that crashes is a failed check, not a traceback
+            checks.append(Check(name, FAIL, _one_line(exc)))
+    return checks
+
+
+def report(checks: list[Check]) -> str:
+    failed = sum(c.status == FAIL for c in checks)
+    warned = sum(c.status == WARN for c in checks)
+    lines = [c.line() for c in checks]
+    verdict = "healthy" if not failed else f"{failed} check(s) failed"
+    if warned:
+        verdict += f", {warned} warning(s)"
+    lines.append(f"seiton doctor: {verdict}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _check_operational(settings: Settings) -> Check:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    from operational_app.store.migrate import alembic_config
+
+    name = "operational DB"
+    url = settings.operational_url
+    if settings.is_sqlite:
+        from seiton.ops.backup import sqlite_path
+
+        if not sqlite_path(url).exists():
+            return Check(name, FAIL, f"no database at {sqlite_path(url)}: run `seiton init`")
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    engine = create_engine(url, connect_args={"timeout": 10} if settings.is_sqlite
+                           else {"connect_timeout": 10})
+    try:
+        with engine.connect() as con:
+            current = set(MigrationContext.configure(con).get_current_heads())
+    except Exception as exc:
+        return Check(name, FAIL, f"{_redact(url)} unreachable: {_one_line(exc)}")
+    finally:
+        engine.dispose()
+    if current != heads:
+        return Check(name, FAIL, f"schema at {sorted(current) or 'nothing'}, latest is "
+                                 f"{sorted(heads)}: run `seiton init` to migrate")
+    return Check(name, OK, f"{_redact(url)} reachable, schema at head {', '.join(sorted(heads))}")
+
+
+def _refresh_running(settings: Settings) -> bool:
+    import fcntl
+    import os
+
+    if not settings.refresh_lock.exists():
+        return False
+    fd = os.open(settings.refresh_lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases the lock if we took it
+    return False
+
+
+def _check_build(settings: Settings) -> Check:
+    import duckdb
+
+    name = "build warehouse"
+    path = settings.build_warehouse
+    if not path.exists():
+        return Check(name, FAIL, f"missing: {path}: run `seiton init`")
+    if _refresh_running(settings):
+        return Check(name, OK, f"{path} (a refresh is running: not opened)")
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            raw = con.execute("select count(*) from information_schema.tables "
+                              "where table_schema = 'raw'").fetchone()[0]
+    except duckdb.Error as exc:
+        return Check(name, FAIL, f"{path} unreadable: {_one_line(exc)}")
+    return Check(name, OK, f"{path} readable, {raw} raw tables")
+
+
+def published_manifest_problems(con) -> tuple[datetime | None, list[str] | None]:
+    """(published_at, problems) of an open published warehouse: empty problems when it is one
+    complete publish (every relation its manifest lists present with its row count), None
+    when it has no manifest (published before manifests existed)."""
+    rows = con.execute("select published_at, details from meta.publish_info").fetchall()
+    if len(rows) != 1:
+        return None, [f"meta.publish_info has {len(rows)} rows"]
+    published_at, details = rows[0]
+    relations = json.loads(details or "{}").get("relations")
+    if relations is None:
+        return published_at, None
+    present = {f"{s}.{n}" for s, n in con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema = 'marts'").fetchall()}
+    problems = [f"{r} missing" for r in sorted(set(relations) - present)]
+    problems += [f"{r} not in the manifest" for r in sorted(present - set(relations))]
+    for relation, expected in sorted(relations.items()):
+        if relation in present:
+            schema, table = relation.split(".", 1)
+            got = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]  # noqa: S608
+            if got != expected:
+                problems.append(f"{relation} has {got} rows, the manifest says {expected}")
+    return published_at, problems
+
+
+def _check_published(settings: Settings) -> Check:
+    import duckdb
+
+    from seiton.warehouse.reader import connect
+
+    name = "published warehouse"
+    path = settings.published_warehouse
+    if not path.exists():
+        return Check(name, FAIL, f"missing: {path}: run `seiton refresh`")
+    try:
+        with connect(path) as con:
+            published_at, problems = published_manifest_problems(con)
+            tables = {r[0] for r in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts'").fetchall()}
+    except duckdb.Error as exc:
+        return Check(name, FAIL, f"{path} unreadable: {_one_line(exc)}")
+    unchecked = problems is None
+    problems = problems or []
+    missing = [m for m in REQUIRED_MARTS if m not in tables]
+    if missing:
+        problems.append("required marts missing: " + ", ".join(missing))
+    if problems:
+        return Check(name, FAIL, f"{path}: " + "; ".join(problems[:5]))
+    size = path.stat().st_size / 2**20
+    when = f"published {published_at:%Y-%m-%d %H:%M} UTC, {size:.1f} MiB"
+    if unchecked:
+        return Check(name, WARN, f"{path} readable, {len(tables)} marts, {when}; no manifest "
+                                 "(an older publish): completeness not checked until the "
+                                 "next refresh")
+    return Check(name, OK, f"{path} readable, {len(tables)} marts complete, {when}")
+
+
+def _parse(ts: str | None) -> datetime | None:
+    if not ts:
+        return None
+    value = datetime.fromisoformat(ts)
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _age(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} days"
+
+
+def _check_last_refresh(settings: Settings, now: datetime, max_age: timedelta) -> Check:
+    from seiton.warehouse.refresh import read_status
+
+    name = "last refresh"
+    status = read_status(settings)
+    success = _parse(status.get("last_success_at"))
+    failure = _parse(status.get("last_failure_at"))
+    started = _parse(status.get("last_started_at"))
+    if success is None:
+        if failure is not None:
+            return Check(name, FAIL, f"never succeeded; last failure {_age(now - failure)} ago: "
+                                     f"{status.get('last_error')}")
+        return Check(name, FAIL, "never run: run `seiton refresh`")
+    if failure is not None and failure > success:
+        return Check(name, FAIL, f"failed {_age(now - failure)} ago: {status.get('last_error')} "
+                                 f"(last success {_age(now - success)} ago)")
+    if now - success > max_age:
+        return Check(name, FAIL, f"last success {_age(now - success)} ago, older than "
+                                 f"{_age(max_age)}: is the scheduled refresh running?")
+    timings = status.get("last_timings") or {}
+    took = f", took {timings['total']:.0f} s" if "total" in timings else ""
+    if started is not None and started > success and (failure is None or started > failure):
+        if _refresh_running(settings):
+            return Check(name, OK, f"succeeded {_age(now - success)} ago{took}; one is running now")
+        return Check(name, WARN, f"succeeded {_age(now - success)} ago{took}; the one started "
+                                 f"{_age(now - started)} ago was interrupted (killed?)")
+    return Check(name, OK, f"succeeded {_age(now - success)} ago{took}")
+
+
+def _check_freshness(settings: Settings, now: datetime, max_age: timedelta) -> Check:
+    import duckdb
+    from sqlalchemy import DateTime, bindparam, create_engine, text
+
+    from ingestion.pipeline import source_tables
+
+    name = "source freshness"
+    if not settings.build_warehouse.exists():
+        return Check(name, FAIL, "no build warehouse to compare with")
+    if _refresh_running(settings):
+        return Check(name, OK, "a refresh is running: not compared")
+    tables = source_tables()
+    try:
+        with duckdb.connect(str(settings.build_warehouse), read_only=True) as wh:
+            loaded = {}
+            for table in tables:
+                try:
+                    loaded[table] = wh.execute(
+                        f'select max(updated_at) from raw."{table}"').fetchone()[0]  # noqa: S608
+                except duckdb.Error:
+                    loaded[table] = None
+    except duckdb.Error as exc:
+        return Check(name, FAIL, f"build warehouse unreadable: {_one_line(exc)}")
+    engine = create_engine(settings.operational_url)
+    pending: dict[str, tuple[int, datetime]] = {}
+    try:
+        with engine.connect() as con:
+            for table in tables:
+                since = loaded[table]
+                query = text(f'select count(*), min(updated_at) from "{table}"'  # noqa: S608
+                             + ("" if since is None else " where updated_at > :since"))
+                if since is not None:  # bound as the column's type: SQLite compares text
+                    query = query.bindparams(bindparam("since", since, type_=DateTime()))
+                n, oldest = con.execute(query).one()
+                if n:
+                    pending[table] = (n, _to_dt(oldest))
+    finally:
+        engine.dispose()
+    if not pending:
+        return Check(name, OK, f"the warehouse holds every change of the {len(tables)} source tables")
+    rows = sum(n for n, _ in pending.values())
+    oldest = min(ts for _, ts in pending.values())
+    lag = now - oldest
+    detail = (f"{rows} changed rows in {len(pending)} tables not loaded yet "
+              f"({', '.join(sorted(pending)[:4])}{'…' if len(pending) > 4 else ''}); "
+              f"oldest {_age(lag)} old")
+    if lag > max_age:
+        return Check(name, FAIL, detail + f", beyond {_age(max_age)}: run `seiton refresh`")
+    return Check(name, WARN if lag > timedelta(hours=1) else OK, detail)
+
+
+def _to_dt(value) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else \
+            value.astimezone(UTC).replace(tzinfo=None)
+    return datetime.fromisoformat(str(value))
+
+
+def _check_disk(settings: Settings) -> Check:
+    name = "disk space"
+    home = settings.home if settings.home.exists() else Path(settings.home).parent
+    free = shutil.disk_usage(home).free
+    detail = f"{free / 2**30:.1f} GiB free under {home}"
+    if free < MIN_FREE_BYTES:
+        return Check(name, FAIL, detail + " (a refresh needs room for a second copy of the marts)")
+    return Check(name, OK, detail)
+
+
+def _one_line(exc: BaseException) -> str:
+    text_ = str(exc).strip()
+    return f"{type(exc).__name__}: {text_.splitlines()[0] if text_ else ''}"

@@ -1,0 +1,111 @@
+"""Writes through the domain layer, as the app's users make them, for the scenarios."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from operational_app.domain import billing, fields, lookups, operation
+from operational_app.domain.errors import ValidationError
+from operational_app.store.engine import read_session, write_session
+from operational_app.store.models import Account, Contract, Device, Invoice
+
+ACTOR = "reliability"
+
+
+@dataclass(frozen=True)
+class Reading:
+    serial: str
+    read_on: date
+    mono: int
+    color: int
+
+
+def latest_reading(url: str, serial: str) -> Reading | None:
+    with read_session(url) as s:
+        device = lookups.find_device(s, serial)
+        last = lookups.latest_meter_reading(s, device.id)
+        if last is None:
+            return None
+        return Reading(serial, last.read_on, last.mono_counter, last.color_counter)
+
+
+def readable_devices(url: str) -> list[str]:
+    """Serials that can take a new reading today: installed, not removed, on an activated
+    contract that is not closed, with at least one reading (its counters are the base)."""
+    with read_session(url) as s:
+        rows = s.execute(
+            select(Device.serial)
+            .join(Contract, Contract.id == Device.contract_id)
+            .where(Device.removed_on.is_(None), Contract.activated_on.is_not(None),
+                   Contract.closed_on.is_(None))
+            .order_by(Device.serial)
+        ).scalars().all()
+    return list(rows)
+
+
+def add_reading(url: str, serial: str, *, mono_step: int = 137, color_step: int = 11,
+                days: int = 1, on: date | None = None) -> Reading:
+    """A reading `days` after the device's latest one (or `on` that day), counters moved
+    forward."""
+    last = latest_reading(url, serial)
+    with read_session(url) as s:
+        device = lookups.find_device(s, serial)
+        installed = (device.installed_on, device.install_mono_counter,
+                     device.install_color_counter)
+    base_day, mono, color = (last.read_on, last.mono, last.color) if last else installed
+    mono += mono_step
+    color += color_step
+    day = on or base_day + timedelta(days=days)
+    assert day <= fields.today(), f"{day} is in the future"
+    with write_session(url) as s:
+        billing.record_meter_reading(s, ACTOR, serial=serial, read_on=day, mono_counter=mono,
+                                     color_counter=color, source="manual")
+    return Reading(serial, day, mono, color)
+
+
+def try_add_reading(url: str, serials: list[str], start: int = 0,
+                    on: date | None = None) -> Reading:
+    """`add_reading` on the first of `serials` (from `start`, round-robin) that accepts one."""
+    for k in range(len(serials)):
+        serial = serials[(start + k) % len(serials)]
+        try:
+            return add_reading(url, serial, on=on)
+        except ValidationError:
+            continue
+    raise AssertionError("no device accepts a new reading")
+
+
+def active_contract(url: str) -> tuple[str, datetime]:
+    """An activated, open contract and a moment to open tickets at (after activation)."""
+    with read_session(url) as s:
+        contract = s.scalars(
+            select(Contract).where(Contract.activated_on.is_not(None),
+                                   Contract.closed_on.is_(None))
+            .order_by(Contract.contract_number)).first()
+        assert contract is not None
+        return contract.contract_number, datetime.combine(fields.today(), datetime.min.time())
+
+
+def open_ticket(url: str, number: str, contract: str, opened_at: datetime,
+                description: str | None = None, ticket_type: str = "incident"):
+    with write_session(url) as s:
+        return operation.open_ticket(s, ACTOR, ticket_number=number, contract_number=contract,
+                                     ticket_type=ticket_type, opened_at=opened_at,
+                                     priority="high", description=description)
+
+
+def open_invoice(url: str) -> tuple[str, str, Decimal]:
+    """(invoice number, account code, open amount) of an MXN invoice still open."""
+    with read_session(url) as s:
+        for inv in s.scalars(select(Invoice).where(Invoice.currency == "MXN")
+                             .order_by(Invoice.issued_on.desc(), Invoice.invoice_number)):
+            amount = lookups.open_amount(s, inv)
+            if amount >= Decimal("10.00"):
+                contract = s.get(Contract, inv.contract_id)
+                account = s.get(Account, contract.account_id)
+                return inv.invoice_number, account.account_code, amount
+    raise AssertionError("no open MXN invoice")

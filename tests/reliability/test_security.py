@@ -1,0 +1,163 @@
+"""Security at the store and the login (quality-bars.md, reliability 7 and Security).
+
+- Posted financial documents and the audit log refuse a raw SQL UPDATE or DELETE — on
+  SQLite and on PostgreSQL, for each of invoices, credit_notes, payments,
+  payment_applications, payment_reversals and audit_log — and nothing changes.
+- Failed logins are slowed down (the wait doubles: 1, 2, 4 s …) and a success resets it;
+  a session expires after SEITON_SESSION_MINUTES of inactivity, not before.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from operational_app.store.engine import dispose_engines, read_session, write_session
+from operational_app.store.migrate import upgrade
+from operational_app.store.models import IMMUTABLE_TABLES
+from tests.reliability import writers as W
+
+PROTECTED = ("invoices", "credit_notes", "payments", "payment_applications",
+             "payment_reversals", "audit_log")
+CHANGES = {  # one column per table that an UPDATE would try to rewrite
+    "invoices": "total = 0", "credit_notes": "total = 0", "payments": "amount = 1",
+    "payment_applications": "amount = 1", "payment_reversals": "reason = 'changed'",
+    "audit_log": "username = 'someone-else'",
+}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def financial_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """A store holding at least one row of each protected table."""
+    from operational_app.domain import billing
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'operational.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    upgrade(url)
+    W.setup_business(url, 1)
+    with write_session(url) as s:
+        billing.issue_credit_note(s, "sec", credit_note_number="NC-1",
+                                  invoice_number=W.INVOICES[0], issued_on="2025-03-05",
+                                  subtotal="100.00", tax_amount="16.00", total="116.00")
+        for number in ("PAY-1", "PAY-2"):
+            billing.record_payment(s, "sec", payment_number=number, account_code=W.ACCOUNT,
+                                   received_on="2025-03-10", amount="500.00", currency="MXN")
+        billing.apply_payment(s, "sec", payment_number="PAY-1", invoice_number=W.INVOICES[0],
+                              amount="200.00")
+        billing.reverse_payment(s, "sec", reversal_number="REV-1", payment_number="PAY-2",
+                                reversed_on="2025-03-12", reason="cheque devuelto")
+    yield url
+    dispose_engines()
+
+
+def _snapshot(url: str) -> dict[str, list]:
+    with read_session(url) as s:
+        return {t: [tuple(r) for r in s.execute(text(f"select * from {t} order by id"))]  # noqa: S608
+                for t in PROTECTED}
+
+
+def test_the_protected_tables_are_the_financial_ones() -> None:
+    assert set(IMMUTABLE_TABLES) == set(PROTECTED)
+
+
+def test_raw_sql_cannot_update_or_delete_financial_rows(financial_url: str) -> None:
+    before = _snapshot(financial_url)
+    assert all(before[t] for t in PROTECTED), {t: len(v) for t, v in before.items()}
+    refused = []
+    for table in PROTECTED:
+        first = f"(select min(id) from {table})"  # noqa: S608 - the tables above
+        for statement in (f"update {table} set {CHANGES[table]}",  # noqa: S608
+                          f"update {table} set updated_at = updated_at where id = {first}",  # noqa: S608
+                          f"delete from {table}",  # noqa: S608
+                          f"delete from {table} where id = {first}"):  # noqa: S608
+            with pytest.raises(DBAPIError, match="immutable"):
+                with write_session(financial_url) as s:
+                    s.execute(text(statement))
+            refused.append(statement)
+    assert len(refused) == 4 * len(PROTECTED)
+    assert _snapshot(financial_url) == before
+
+
+def test_reversal_is_the_only_correction(financial_url: str) -> None:
+    """The domain corrects by inserting reversing documents, never by changing a row."""
+    from operational_app.domain import lookups
+
+    with read_session(financial_url) as s:
+        assert lookups.payment_unapplied_amount(s, "PAY-2") == 0  # reversed
+        assert lookups.payment_unapplied_amount(s, "PAY-1") == 300
+        open_amount = lookups.invoice_open_amount(s, W.INVOICES[0])
+    assert open_amount == W.INVOICE_TOTAL - 116 - 200
+
+
+# --------------------------------------------------------------------------- login
+
+
+@pytest.fixture
+def login_app(seiton_home, monkeypatch):
+    from operational_app.domain import users
+    from seiton.cli import main
+
+    assert main(["init"]) == 0
+    with write_session() as s:
+        users.add_user(s, "test", username="vera", display_name="Vera Verificadora",
+                       role="analyst", password="una-clave-muy-larga")
+    slept: list[float] = []
+    import types
+
+    import seiton.webapp.auth as auth
+
+    # the login's own clock: record its waits instead of sleeping (time.time stays real)
+    fake = types.SimpleNamespace(time=time.time, sleep=slept.append)
+    monkeypatch.setattr(auth, "time", fake)
+    return slept
+
+
+def _attempt(password: str, username: str = "vera"):
+    from streamlit.testing.v1 import AppTest
+
+    from seiton.config import PROJECT_ROOT
+
+    at = AppTest.from_file(str(PROJECT_ROOT / "seiton" / "webapp" / "main.py"),
+                           default_timeout=60).run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def test_failed_logins_wait_longer_each_time_and_success_resets(login_app) -> None:
+    from operational_app.domain import users
+    from operational_app.store.models import User
+
+    slept = login_app
+    for _ in range(4):
+        at = _attempt("no-es-la-clave")
+        assert "user" not in at.session_state
+    assert slept == [1.0, 2.0, 4.0, 8.0]
+    at = _attempt("una-clave-muy-larga")
+    assert at.session_state["user"].username == "vera"
+    with read_session() as s:
+        user = s.query(User).filter_by(username="vera").one()
+        assert user.failed_logins == 0 and users.login_delay_seconds(user) == 0
+    # an unknown user name gives nothing away: same answer, no counter to grow
+    slept.clear()
+    at = _attempt("whatever-123", username="nadie")
+    assert "user" not in at.session_state and slept == [0.0]
+
+
+def test_session_lives_within_the_window_and_expires_after_it(login_app) -> None:
+    from seiton.webapp import auth
+
+    at = _attempt("una-clave-muy-larga")
+    assert "user" in at.session_state
+    at.session_state["last_seen"] = time.time() - (auth.SESSION_MINUTES - 1) * 60
+    at.run()
+    assert "user" in at.session_state  # still active: the clock restarts
+    at.session_state["last_seen"] = time.time() - (auth.SESSION_MINUTES + 1) * 60
+    at.run()
+    assert "user" not in at.session_state
