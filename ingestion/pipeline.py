@@ -29,6 +29,14 @@ EXCLUDED_COLUMNS = {"users": {"password_hash"}}
 # de-duplicates). SQLite writers are serialised by BEGIN IMMEDIATE, so no lag is needed
 # there and a re-run with no change extracts nothing.
 POSTGRES_CURSOR_LAG_SECONDS = 30
+# Speed (docs/performance.md, stack-notes.md): on SQLite, connectorx streams Arrow batches
+# (≈1.5× the plain connectorx → DuckDB path, vs ≈5× for the Python-bound pyarrow backend),
+# each table read in two id ranges at once. A table still empty in the warehouse is
+# backfilled with `replace` (no staging copy: the first `merge` of 5 M rows peaked at 2.4 GB);
+# once it holds rows, every later run merges on `id` incrementally.
+CHUNK_ROWS = 500_000
+CONNECTORX_KWARGS = {"return_type": "arrow_stream", "batch_size": CHUNK_ROWS,
+                     "partition_on": "id", "partition_num": 2}
 
 
 def source_tables() -> list[str]:
@@ -42,19 +50,45 @@ def _drop_secret_columns(table: Table) -> Table:
     return table
 
 
-def operational_source(url: str, tables: list[str] | None = None):
+def _sqlite_engine(url: str):
+    """dlt's engine for reflection, holding no connection once it is done.
+
+    connectorx reads SQLite with its own, bundled copy of the SQLite library. Two copies of
+    SQLite in one process do not see each other's POSIX locks: when connectorx closes the
+    file it drops every lock this process holds on it and, believing itself the last user,
+    checkpoints and deletes the -wal and -shm under any pysqlite connection still open here
+    — later writes through that connection go to a deleted WAL and other connections get
+    "disk I/O error" (https://www.sqlite.org/howtocorrupt.html, 2.2.1). So no pysqlite
+    connection may stay open in the process while connectorx reads: NullPool closes the
+    reflection's connections at once, and `seiton refresh` runs the load in a child process
+    (seiton/warehouse/refresh.py), never inside the app's process, which holds its own
+    connections. Callers of `load` must not hold SQLite connections to the same file.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    return create_engine(url, poolclass=NullPool)
+
+
+def operational_source(url: str, tables: list[str] | None = None,
+                       backfill: set[str] | frozenset[str] = frozenset()):
+    """Every operational table as a dlt resource; tables named in `backfill` (empty in the
+    warehouse) are loaded with `replace`, the others merged on `id`."""
+    sqlite = url.startswith("sqlite")
     source = sql_database(
-        credentials=url,
+        credentials=_sqlite_engine(url) if sqlite else url,
         table_names=tables or source_tables(),
-        backend="pyarrow",
+        # PostgreSQL keeps the pyarrow backend, the path its tests cover (tests/reliability)
+        backend="connectorx" if sqlite else "pyarrow",
+        backend_kwargs=dict(CONNECTORX_KWARGS) if sqlite else None,
         reflection_level="full_with_precision",
         table_adapter_callback=_drop_secret_columns,
-        chunk_size=100_000,
+        chunk_size=CHUNK_ROWS if sqlite else 100_000,
     )
-    for resource in source.resources.values():
+    for name, resource in source.resources.items():
         resource.apply_hints(
             primary_key="id",
-            write_disposition="merge",
+            write_disposition="replace" if name in backfill else "merge",
             incremental=dlt.sources.incremental(
                 "updated_at",
                 lag=None if url.startswith("sqlite") else POSTGRES_CURSOR_LAG_SECONDS,
@@ -130,12 +164,43 @@ def ensure_raw_tables(url: str, warehouse: Path) -> list[str]:
     return created
 
 
+def empty_raw_tables(warehouse: Path) -> set[str]:
+    """Raw tables that are missing or hold no rows (a first load: backfill with `replace`)."""
+    if not warehouse.exists():
+        return set(source_tables())
+    with duckdb.connect(str(warehouse)) as con:
+        present = {r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = ?", [DATASET]
+        ).fetchall()}
+        empty = {name for name in source_tables() if name not in present or con.execute(
+            f'select count(*) = 0 from {DATASET}."{name}"').fetchone()[0]}  # noqa: S608
+    return empty
+
+
+def _normalized_rows(pipeline: dlt.Pipeline) -> dict[str, int]:
+    info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
+    counts = info.row_counts if info is not None else {}
+    return {t: int(n) for t, n in counts.items() if not t.startswith("_dlt")}
+
+
 def load(url: str, warehouse: Path, pipelines_dir: Path) -> LoadResult:
-    """Run one incremental load; returns the rows extracted per table."""
+    """Run one incremental load; returns the rows extracted per table.
+
+    A run killed between extract and load leaves pending packages in `pipelines_dir`. dlt's
+    `run(data)` then loads only those and silently skips the extraction, so the build would
+    publish stale marts; finish the pending packages first, then extract
+    (docs/reliability.md, crash mid-refresh).
+    """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     pipeline = make_pipeline(warehouse, pipelines_dir)
-    pipeline.run(operational_source(url))
-    counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
-    rows = {t: int(n) for t, n in counts.items() if not t.startswith("_dlt")}
+    rows: dict[str, int] = {}
+    if pipeline.has_pending_data:  # what a killed run left behind: normalize, load
+        if pipeline.list_extracted_load_packages():
+            counts = pipeline.normalize().row_counts
+            rows.update({t: int(c) for t, c in counts.items() if not t.startswith("_dlt")})
+        pipeline.load()
+    pipeline.run(operational_source(url, backfill=empty_raw_tables(warehouse)))
+    for table, n in _normalized_rows(pipeline).items():
+        rows[table] = rows.get(table, 0) + n
     ensure_raw_tables(url, warehouse)
     return LoadResult(rows_by_table=rows)

@@ -32,7 +32,12 @@ def cmd_init(args: argparse.Namespace) -> None:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> None:
-    from operational_app.demo.generator import generate
+    # small (and tiny) through the domain layer; medium and large in bulk, the same plan with
+    # readings written by executemany and one audit row per batch (docs/performance.md)
+    if args.scale in ("medium", "large"):
+        from operational_app.demo.bulk import generate
+    else:
+        from operational_app.demo.generator import generate
 
     settings = load_settings()
     if args.if_empty and _has_business_data(settings.operational_url):
