@@ -111,7 +111,8 @@ def insert_readings(url: str, reads: dict[str, list[Read]], actor: str, batch: s
             device_ids = {}
         missing = [s for s in reads if s not in device_ids]
         if missing:
-            device_ids.update(session.execute(select(Device.serial, Device.id)).tuples().all())
+            device_ids.update((serial, id_) for serial, id_ in
+                              session.execute(select(Device.serial, Device.id)))
         rows = [
             (device_ids[serial], r.day, r.mono, r.color, r.source, r.reset, now, actor, now)
             for serial, month_reads in reads.items() for r in month_reads
@@ -123,7 +124,7 @@ def insert_readings(url: str, reads: dict[str, list[Read]], actor: str, batch: s
             # the DBAPI's executemany: ~10× SQLAlchemy's per-row parameter processing
             marks = ", ".join("?" * len(READ_COLUMNS))
             conn.exec_driver_sql(
-                f"insert into meter_readings ({', '.join(READ_COLUMNS)}) values ({marks})",
+                f"insert into meter_readings ({', '.join(READ_COLUMNS)}) values ({marks})",  # noqa: S608
                 [(d, day.isoformat(), m, c, s, int(z), str(a), b, str(u))
                  for d, day, m, c, s, z, a, b, u in rows])
         else:

@@ -1,0 +1,1 @@
+"""`make bench`: the performance benchmark (quality-bars.md). See docs/performance.md."""
