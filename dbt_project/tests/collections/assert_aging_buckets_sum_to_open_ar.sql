@@ -85,7 +85,10 @@ recomputed_open as (
             from applications
             where applications.invoice_id = invoices.invoice_id
                 and applications.received_on <= month_ends.month_end
-                and (applications.reversed_on is null or applications.reversed_on > month_ends.month_end)
+                and (
+                    applications.reversed_on is null
+                    or applications.reversed_on > month_ends.month_end
+                )
         ), 0)
         - coalesce((
             select sum(credit_notes.total)

@@ -22,7 +22,9 @@ bounds as (
 
     select
         cast(date_trunc('month', min(documents.issued_on)) as date) as first_month,
-        cast(date_trunc('month', any_value(as_of.as_of_date) + 1) - interval 1 month as date) as last_month,
+        cast(
+            date_trunc('month', any_value(as_of.as_of_date) + 1) - interval 1 month as date
+        ) as last_month,
     from documents
     cross join as_of
 

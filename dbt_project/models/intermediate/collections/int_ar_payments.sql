@@ -59,7 +59,9 @@ converted as (
 
     select
         joined.*,
-        case when joined.currency = 'MXN' then joined.received_on else fx_rates.rate_date end as fx_rate_date,
+        case
+            when joined.currency = 'MXN' then joined.received_on else fx_rates.rate_date
+        end as fx_rate_date,
         case
             when joined.currency = 'MXN' then cast(1 as decimal(18, 6))
             else fx_rates.mxn_per_unit

@@ -116,8 +116,12 @@ evaluated as (
             when joined.promised_on > as_of.as_of_date then 'pending'
             else 'broken'
         end as promise_status,
-        cast(datediff('day', joined.due_on, joined.action_on) as integer) as days_past_due_at_action,
-        cast(joined.total - coalesce(settled_now.settled_amount, 0) as decimal(18, 2)) as invoice_open_amount,
+        cast(
+            datediff('day', joined.due_on, joined.action_on) as integer
+        ) as days_past_due_at_action,
+        cast(
+            joined.total - coalesce(settled_now.settled_amount, 0) as decimal(18, 2)
+        ) as invoice_open_amount,
         row_number() over (
             partition by joined.invoice_number
             order by joined.action_on desc, joined.collection_action_id desc

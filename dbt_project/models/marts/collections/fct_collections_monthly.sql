@@ -57,7 +57,9 @@ invoiced as (
     select
         month_ends.month_end,
         count(*) filter (where documents.issued_on >= month_ends.month) as invoices_count,
-        sum(documents.total_mxn) filter (where documents.issued_on >= month_ends.month) as invoiced_mxn,
+        sum(documents.total_mxn) filter (
+            where documents.issued_on >= month_ends.month
+        ) as invoiced_mxn,
         count(*) as invoices_90d_count,
         sum(documents.total_mxn) as invoiced_90d_mxn,
     from month_ends
@@ -144,7 +146,8 @@ final as (
         cei_numerator_mxn,
         cei_denominator_mxn,
         case
-            when invoices_90d_count > 0 then {{ ratio_half_up('open_ar_mxn', 'invoiced_90d_mxn', 90) }}
+            when invoices_90d_count > 0
+                then {{ ratio_half_up('open_ar_mxn', 'invoiced_90d_mxn', 90) }}
         end as dso_days,
         {{ ratio_half_up('cei_numerator_mxn', 'cei_denominator_mxn', 100) }} as cei_pct,
         {{ ratio_half_up('overdue_60_mxn', 'open_ar_mxn', 100) }} as overdue_60_pct,

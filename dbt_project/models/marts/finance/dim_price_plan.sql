@@ -25,11 +25,17 @@ tier_text as (
     select
         price_plan_id,
         string_agg(
-            case when meter = 'mono' then cast(from_page as varchar) || '+ @ ' || cast(rate as varchar) end,
+            case
+                when meter = 'mono'
+                    then cast(from_page as varchar) || '+ @ ' || cast(rate as varchar)
+            end,
             '; ' order by from_page
         ) as mono_tiers,
         string_agg(
-            case when meter = 'color' then cast(from_page as varchar) || '+ @ ' || cast(rate as varchar) end,
+            case
+                when meter = 'color'
+                    then cast(from_page as varchar) || '+ @ ' || cast(rate as varchar)
+            end,
             '; ' order by from_page
         ) as color_tiers,
         count(*) as tier_count,
