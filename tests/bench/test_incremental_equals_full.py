@@ -24,9 +24,9 @@ import pytest
 
 from seiton.config import PROJECT_ROOT
 from seiton.warehouse.checksums import relation_checksums
+from tests.reliability.conftest import copy_home
 
 pytestmark = pytest.mark.e2e
-UNTIL = "2026-10-31"
 
 
 def seiton(home: Path, *args: str) -> None:
@@ -71,12 +71,11 @@ def loaded_rows(published: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def refreshed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
-    a = tmp_path_factory.mktemp("bench-e2e") / "incremental"
-    a.mkdir()
-    seiton(a, "init")
-    seiton(a, "demo-data", "--scale", "tiny", "--until", UNTIL)
-    seiton(a, "refresh", "--quiet")
+def refreshed(tiny_home: Path,
+              tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """A private copy of the run's tiny demo home (init, demo data, one refresh: built once
+    per run by tests/reliability/conftest.py)."""
+    a = copy_home(tiny_home, tmp_path_factory.mktemp("bench-e2e") / "incremental")
     return a, loaded_rows(a / "warehouse.published.duckdb")
 
 

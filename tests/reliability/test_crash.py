@@ -162,7 +162,7 @@ def test_refresh_survives_sigkill_at_random_points(tiny_copy: Path, tmp_path: Pa
     completed_runs = 0
     writes = 0
     started = time.perf_counter()
-    with Probes(published(home), modes=("direct", "console"), pause_s=0.05) as probes:
+    with Probes(published(home), modes=("direct", "console")) as probes:
         i = 0
         attempts = 0
         while len(kills) < KILLS:

@@ -21,9 +21,17 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from operational_app.domain import sales
 from operational_app.store.engine import dispose_engines, read_session, write_session
 from operational_app.store.migrate import upgrade
-from operational_app.store.models import AuditLog, MeterReading, Payment, PaymentApplication, Ticket
+from operational_app.store.models import (
+    Account,
+    AuditLog,
+    MeterReading,
+    Payment,
+    PaymentApplication,
+    Ticket,
+)
 from tests.reliability import data
 from tests.reliability import writers as W
 from tests.reliability.conftest import published, seiton
@@ -37,10 +45,13 @@ def _start_writers(url: str, writers: int, n: int):
         p.start()
     time.sleep(2.0)
     start.set()
-    return procs, out
+    # the Event travels with the queue: a child still starting up (slow on a loaded machine)
+    # unpickles it by name, and the name disappears once the parent drops its last reference
+    return procs, (out, start)
 
 
-def _finish(procs, out) -> list[dict]:
+def _finish(procs, channel) -> list[dict]:
+    out, _start = channel
     reports = W.collect(procs, out, timeout=900)
     assert [e for r in reports for e in r["errors"]] == []
     return reports
@@ -145,6 +156,11 @@ def test_postgresql_backup_and_restore(pg_url: str, tmp_path: Path, figures) -> 
     _finish(procs, out)
     dump = (tmp_path / "pg.sql").read_text()
     assert "PostgreSQL database dump" in dump and "postgres@" not in dump
+    # a write after the backup (the writers may all have finished before it): the restore
+    # must take the database back to before it
+    with write_session(pg_url) as s:
+        sales.create_account(s, data.ACTOR, account_code="AFTER-BACKUP", name="Después",
+                             tax_rate="0.16")
     with read_session(pg_url) as s:
         total = s.scalar(select(func.count()).select_from(AuditLog))
     seiton(home, "restore", str(tmp_path / "pg.sql"), **env)
@@ -152,6 +168,8 @@ def test_postgresql_backup_and_restore(pg_url: str, tmp_path: Path, figures) -> 
     with read_session(pg_url) as s:
         restored = s.scalar(select(func.count()).select_from(AuditLog))
         assert restored < total
+        assert s.scalar(select(func.count()).select_from(Account)
+                        .where(Account.account_code == "AFTER-BACKUP")) == 0
         payments = s.scalar(select(func.count()).select_from(Payment))
         apps = s.scalar(select(func.count()).select_from(PaymentApplication))
         assert payments == apps  # whole transactions only

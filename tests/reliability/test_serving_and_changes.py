@@ -145,7 +145,7 @@ def scenario(tiny_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
     run = Run(home=home, url=sqlite_url(home))
     dispose_engines()
     rounds = [round_1, round_2] + [lambda r, n=n: round_n(r, n) for n in range(3, REFRESHES + 1)]
-    with Probes(published(home), modes=("direct", "console"), pause_s=0.02) as probes:
+    with Probes(published(home), modes=("direct", "console")) as probes:
         run.snapshots.append(snapshot(home, run.keys))
         for i, write_round in enumerate(rounds):
             write_round(run)
