@@ -10,16 +10,33 @@ generator's whole plan — the world (world.py), the dated timeline of every oth
   drawn per device (the same `DeviceReader`, so the same counters as the domain path) and
   inserted with one `executemany` per month, in one transaction, after that month's other
   writes (so every device they refer to is installed);
-- the other writes still run through the domain functions (every rule checked), one
-  transaction per simulated week, but their per-row audit is replaced by one audit row per
-  batch and kind of write: who, what, how many (`action = 'bulk'`).
+- the high-volume writes on the timeline — the operation stage's tickets (open, respond,
+  pause, resume, resolve, close), maintenance plans and visits (schedule, complete),
+  consumable requests and deliveries, monitoring events, and the billing documents
+  (invoices, credit notes, payments, applications, reversals, collection actions): ~95 %
+  of the other writes — go through the fast path (bulk_ops.py): each call is checked by
+  the rules of its domain function, in its order and with its messages (the domain's own
+  `Checker` and helpers), against in-memory mirrors of the rows and balances instead of
+  one SELECT per lookup; the rows the domain function would write are kept for the week and
+  written by `executemany` before the week commits, with the ids the domain path would
+  give them;
+- the other writes (accounts, opportunities, contracts, installs and removals, renewals,
+  exchange rates, …) still run through the domain functions (every rule checked), in
+  timeline order, in the same transaction as the fast-path rows of their week.
+  `fast=False` sends every non-reading write through the domain functions (the reference
+  the fast path is tested against);
+- the per-row audit is replaced by one audit row per batch and kind of write: who, what,
+  how many (`action = 'bulk'`), the fast path's writes counted alike.
 
 The result obeys the same rules as the domain path (tests/bench/test_bulk_rules.py): the
-readings come from the same model the domain layer accepts for `small`.
+readings come from the same model the domain layer accepts for `small`; the fast path
+writes the domain functions' rows, row for row and id for id, and refuses what they
+refuse, with the same message.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections import Counter
@@ -30,6 +47,7 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 
 from operational_app.demo import params as P
+from operational_app.demo.bulk_ops import FastOperations
 from operational_app.demo.calendar_utils import month_end, month_starts
 from operational_app.demo.charges import Read
 from operational_app.demo.emit import emit_world
@@ -82,24 +100,61 @@ def _audit_rows(counter: Counter, batch: str) -> list[AuditLog]:
 
 
 class BulkExecutor(Executor):
-    """The generator's executor with per-row audit replaced by one audit row per batch."""
+    """The generator's executor with per-row audit replaced by one audit row per batch.
+
+    With `fast` (the default) the high-volume operation and billing calls go through
+    `bulk_ops.FastOperations` (the same checks, rows written by executemany at the end of
+    the week); every other call runs through its domain function as before.
+    """
+
+    def __init__(self, url: str, *, fast: bool = True) -> None:
+        super().__init__(url)
+        self.fast = FastOperations() if fast else None
 
     def _commit(self, batch) -> int:
         counter: Counter = Counter()
         first = batch[0].day
+        fast = self.fast
         with write_session(self.url) as session, _batched_audit(counter):
+            if fast is not None:
+                fast.begin(session, counter)
             for op in batch:
                 fields = op.fields() if callable(op.fields) else op.fields
-                fn = _domain_function(op.module, op.func)
                 try:
-                    fn(session, op.actor, **fields)
+                    if fast is not None and fast.handles(op.module, op.func):
+                        fast.call(op.module, op.func, op.actor, fields)
+                    else:
+                        if fast is not None:
+                            fast.before_domain(op.module, op.func)
+                        _domain_function(op.module, op.func)(session, op.actor, **fields)
+                        if fast is not None:
+                            fast.after_domain(op.module, op.func)
                 except ValidationError as exc:
                     raise GenerationError(
                         f"{op.day} {op.module}.{op.func} as {op.actor} {fields!r}: {exc}"
                     ) from exc
                 self.calls[f"{op.module}.{op.func}"] += 1
+            if fast is not None:
+                fast.flush()
             session.add_all(_audit_rows(counter, f"week-{first.isoformat()}"))
+        if fast is not None:
+            fast.committed()
         return len(batch)
+
+
+@contextmanager
+def _manual_gc() -> Iterator[None]:
+    """Cyclic garbage collected by hand. Millions of objects live until the end (the plan)
+    or for a month (the readings); automatic collections re-scanned them over and over
+    (~15 % of medium's time). Restored on exit."""
+    automatic = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if automatic:
+            gc.enable()
 
 
 def insert_readings(url: str, reads: dict[str, list[Read]], actor: str, batch: str,
@@ -113,23 +168,30 @@ def insert_readings(url: str, reads: dict[str, list[Read]], actor: str, batch: s
         if missing:
             device_ids.update((serial, id_) for serial, id_ in
                               session.execute(select(Device.serial, Device.id)))
-        rows = [
-            (device_ids[serial], r.day, r.mono, r.color, r.source, r.reset, now, actor, now)
-            for serial, month_reads in reads.items() for r in month_reads
-        ]
-        if not rows:
-            return 0
         conn = session.connection()
         if conn.dialect.name == "sqlite":
-            # the DBAPI's executemany: ~10× SQLAlchemy's per-row parameter processing
+            # the DBAPI's executemany: ~10× SQLAlchemy's per-row parameter processing; the
+            # stamp formatted once, as the DateTime column stores it
+            stamp = MeterReading.__table__.c.created_at.type.dialect_impl(
+                conn.dialect).bind_processor(conn.dialect)(now)
+            rows: list = []
+            for serial, month_reads in reads.items():
+                device = device_ids[serial]
+                rows.extend([(device, r.day.isoformat(), r.mono, r.color, r.source,
+                              int(r.reset), stamp, actor, stamp) for r in month_reads])
+            if not rows:
+                return 0
             marks = ", ".join("?" * len(READ_COLUMNS))
             conn.exec_driver_sql(
                 f"insert into meter_readings ({', '.join(READ_COLUMNS)}) values ({marks})",  # noqa: S608
-                [(d, day.isoformat(), m, c, s, int(z), str(a), b, str(u))
-                 for d, day, m, c, s, z, a, b, u in rows])
+                rows)
         else:
-            conn.execute(insert(MeterReading.__table__),
-                         [dict(zip(READ_COLUMNS, r, strict=True)) for r in rows])
+            rows = [dict(zip(READ_COLUMNS, (device_ids[serial], r.day, r.mono, r.color,
+                                            r.source, r.reset, now, actor, now), strict=True))
+                    for serial, month_reads in reads.items() for r in month_reads]
+            if not rows:
+                return 0
+            conn.execute(insert(MeterReading.__table__), rows)
         session.add(AuditLog(at=now, username=actor, action="bulk", entity="meter_readings",
                              entity_key=f"{batch}:create",
                              after_json=json.dumps({"action": "create", "rows": len(rows),
@@ -144,8 +206,13 @@ def generate(
     seed: int = P.DEFAULT_SEED,
     until: date | None = None,
     progress: Callable[[str], object] | None = print,
+    *,
+    fast: bool = True,
 ) -> dict[str, int]:
-    """The demo business of `scale` into the (empty) operational DB at `url`, in bulk."""
+    """The demo business of `scale` into the (empty) operational DB at `url`, in bulk.
+
+    `fast=False` sends the operation and billing writes through the domain functions too
+    (the reference the fast path is tested against)."""
     if scale not in P.SCALES:
         raise ValueError(f"unknown scale {scale!r} (choose from {', '.join(P.SCALES)})")
     sc = P.SCALES[scale]
@@ -165,34 +232,40 @@ def generate(
                                "into an empty database")
         existing_users = set(session.scalars(select(User.username)))
 
-    start = history_start(until, sc.months)
-    world = plan_world_cached(sc, seed, start, until)
-    say(f"demo {scale} bulk (seed {seed}): {start} → {until}, {len(world.accounts)} accounts, "
-        f"{len(world.contracts)} contracts, {len(world.devices)} devices planned")
-    tl = Timeline()
-    emit_world(tl, world, existing_users)
-    emit_operation(tl, world)
+    with _manual_gc():
+        start = history_start(until, sc.months)
+        world = plan_world_cached(sc, seed, start, until)
+        say(f"demo {scale} bulk (seed {seed}): {start} → {until}, {len(world.accounts)} "
+            f"accounts, {len(world.contracts)} contracts, {len(world.devices)} devices planned")
+        tl = Timeline()
+        emit_world(tl, world, existing_users)
+        emit_operation(tl, world)
 
-    billing = Billing(world, tl)
-    readers = {d.serial: DeviceReader(d, world.seed, world.scale.read_every_days)
-               for d in world.devices}
-    executor = BulkExecutor(url)
-    device_ids: dict[str, int] = {}
-    written = n_reads = 0
-    for period in month_starts(world.start, world.until):
-        end = month_end(period)
-        reads: dict[str, list[Read]] = {}
-        for serial, reader in readers.items():
-            month_reads = reader.month(period, end, world.until)
-            if month_reads:
-                reads[serial] = month_reads
-        billing.close_period(period, reads)
-        written += executor.run(tl.pop_through(min(end, world.until)))
-        n_reads += insert_readings(url, reads, P.ACTOR_OPERATION, f"reads-{period:%Y-%m}",
-                                   device_ids)
-        if period.month % 3 == 0 or end >= world.until:
-            say(f"  {period:%Y-%m}: {written:,} domain writes, {n_reads:,} readings "
-                f"({time.perf_counter() - started:.1f} s)")
+        billing = Billing(world, tl)
+        readers = {d.serial: DeviceReader(d, world.seed, world.scale.read_every_days)
+                   for d in world.devices}
+        executor = BulkExecutor(url, fast=fast)
+        device_ids: dict[str, int] = {}
+        written = n_reads = 0
+        gc.collect()
+        gc.freeze()  # the plan lives until the end: out of the collector's sight
+        for period in month_starts(world.start, world.until):
+            end = month_end(period)
+            reads: dict[str, list[Read]] = {}
+            for serial, reader in readers.items():
+                month_reads = reader.month(period, end, world.until)
+                if month_reads:
+                    reads[serial] = month_reads
+            billing.close_period(period, reads)
+            written += executor.run(tl.pop_through(min(end, world.until)))
+            n_reads += insert_readings(url, reads, P.ACTOR_OPERATION,
+                                       f"reads-{period:%Y-%m}", device_ids)
+            del reads
+            gc.collect()
+            gc.freeze()  # what outlives the month (mirrors, meters) is not re-scanned
+            if period.month % 3 == 0 or end >= world.until:
+                say(f"  {period:%Y-%m}: {written:,} writes, {n_reads:,} readings "
+                    f"({time.perf_counter() - started:.1f} s)")
     counts = table_counts(url)
     say(f"demo {scale} bulk: done in {time.perf_counter() - started:.1f} s — "
         f"{counts.get('meter_readings', 0):,} meter readings, "
