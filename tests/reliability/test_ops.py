@@ -180,7 +180,7 @@ def test_postgresql_backup_and_restore(pg_url: str, tmp_path: Path, figures) -> 
             s.execute(text("delete from invoices"))
     engine = create_engine(pg_url)
     with engine.connect() as con:
-        assert con.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        assert con.execute(text("select version_num from alembic_version")).scalar() == "0003"
     engine.dispose()
     figures(backup_s=round(backup_s, 2), audit_rows_at_end=total, audit_rows_restored=restored)
 

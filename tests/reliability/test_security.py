@@ -83,6 +83,19 @@ def test_raw_sql_cannot_update_or_delete_financial_rows(financial_url: str) -> N
     assert _snapshot(financial_url) == before
 
 
+def test_raw_sql_cannot_truncate_financial_tables_on_postgresql(financial_url: str) -> None:
+    """TRUNCATE skips row triggers: migration 0003's statement trigger refuses it."""
+    if not financial_url.startswith("postgresql"):
+        assert "sqlite" in financial_url  # SQLite has no TRUNCATE; DELETE is refused above
+        return
+    before = _snapshot(financial_url)
+    for table in PROTECTED:
+        with pytest.raises(DBAPIError, match="immutable"):
+            with write_session(financial_url) as s:
+                s.execute(text(f"truncate {table} cascade"))
+    assert _snapshot(financial_url) == before
+
+
 def test_reversal_is_the_only_correction(financial_url: str) -> None:
     """The domain corrects by inserting reversing documents, never by changing a row."""
     from operational_app.domain import lookups
