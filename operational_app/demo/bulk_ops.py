@@ -10,11 +10,13 @@ in bulk:
 
 - each planned call is checked by the same rules, in the same order, with the same
   `Checker` coercions and messages as its domain function in `domain/operation.py` or
-  `domain/billing.py` (`check_device_life`, `_check_balanced`, `_check_billable_period`
-  are the domain's own helpers); only the lookups change — serials, contract, account,
-  ticket, visit, request, invoice and payment numbers resolve from in-memory mirrors of
-  the rows, and the balances (an invoice's open amount, a payment's unapplied amount, what
-  is left to credit) are kept there as the rows are planned, instead of one SELECT each.
+  `domain/billing.py`: the rules themselves are the domain's own `check_*` helpers (e.g.
+  `check_resolution`, `check_application`), called with the mirror objects below, which
+  carry the attribute names those helpers read; only the lookups change — serials,
+  contract, account, ticket, visit, request, invoice and payment numbers resolve from
+  in-memory mirrors of the rows, and the balances (an invoice's open amount, a payment's
+  unapplied amount, what is left to credit) are kept there as the rows are planned,
+  instead of one SELECT each.
   A refused call raises `ValidationError`, which the executor turns into
   `GenerationError` exactly as for a domain call;
 - the rows it would write (same tables, columns, values, `created_by`, status changes)
@@ -54,7 +56,11 @@ from sqlalchemy.orm import Session
 from operational_app.domain.billing import (
     COLLECTION_ACTIONS,
     _check_balanced,
-    _check_billable_period,
+    check_application,
+    check_collection_action,
+    check_credit,
+    check_invoice,
+    check_reversal,
 )
 from operational_app.domain.errors import ValidationError
 from operational_app.domain.fields import Checker, check_actor
@@ -65,6 +71,14 @@ from operational_app.domain.operation import (
     MAX_INTERVAL_MONTHS,
     PRIORITIES,
     TICKET_TYPES,
+    check_closing,
+    check_delivery,
+    check_first_response,
+    check_pause,
+    check_resolution,
+    check_resume,
+    check_ticket_opening,
+    check_visit_completion,
 )
 from operational_app.store.models import (
     Account,
@@ -477,8 +491,9 @@ class FastOperations:
                                "ticket")
 
     # ------------------------------------------------------------------ tickets
-    # Each method is its domain function in operation.py, check for check, with the
-    # lookups answered from the mirrors; keep them in step.
+    # Each method is its domain function in operation.py: the same coercions, and the
+    # rules through the domain's own check_* helpers, with the lookups answered from the
+    # mirrors.
 
     def open_ticket(self, actor: Any, *, ticket_number: Any, contract_number: Any,
                     ticket_type: Any, opened_at: Any, priority: Any = "medium",
@@ -495,15 +510,7 @@ class FastOperations:
         if serial is not None and serial != "":
             _, device = self._device_ref(v, serial)
         v.unique("ticket_number", number, self.tickets.get(number), "ticket")
-        if contract is not None:
-            if contract.activated_on is None:
-                v.fail("contract_number", f"contract '{contract_no}' is not activated yet")
-            else:
-                v.not_before("opened_at", _day(opened), contract.activated_on,
-                             "the contract's activation")
-            if device is not None and device.contract_id != contract.id:
-                v.fail("serial", f"device '{device.serial}' is not on contract '{contract_no}'")
-        check_device_life(v, "opened_at", _day(opened), device)  # type: ignore[arg-type]
+        check_ticket_opening(v, contract_no, contract, device, opened)  # type: ignore[arg-type]
         v.check()
         id_ = self._insert("tickets", actor, {
             "ticket_number": number, "contract_id": contract.id,
@@ -518,13 +525,7 @@ class FastOperations:
         number, ticket = self._ticket_ref(v, ticket_number)
         at = v.timestamp("first_response_at", first_response_at, required=True)
         if ticket is not None:
-            if ticket.first_response_at is not None:
-                v.fail("first_response_at", f"the first response is already recorded "
-                                            f"({ticket.first_response_at})")
-            v.not_before("first_response_at", at, ticket.opened_at, "the ticket's opening")
-            if ticket.resolved_at is not None and at is not None and at > ticket.resolved_at:
-                v.fail("first_response_at",
-                       f"must not be after the resolution ({ticket.resolved_at})")
+            check_first_response(v, ticket, at)  # type: ignore[arg-type]
         v.check()
         ticket.first_response_at = at
         self._update("tickets", actor, ticket.id, first_response_at=at)
@@ -535,16 +536,7 @@ class FastOperations:
         number, ticket = self._ticket_ref(v, ticket_number)
         at = v.timestamp("paused_at", paused_at, required=True)
         if ticket is not None:
-            if ticket.resolved_at is not None:
-                v.fail("ticket_number", f"ticket '{number}' is already resolved")
-            v.not_before("paused_at", at, ticket.opened_at, "the ticket's opening")
-            pauses = ticket.pauses
-            if pauses and pauses[-1].resumed_at is None:
-                v.fail("ticket_number", f"ticket '{number}' is already paused (since "
-                                        f"{pauses[-1].paused_at})")
-            elif pauses:
-                v.not_before("paused_at", at, pauses[-1].resumed_at,
-                             "the end of the previous pause")
+            check_pause(v, number, ticket, at, ticket.pauses)  # type: ignore[arg-type]
         v.check()
         key = f"{number}:{at.isoformat()}"
         if any(p.paused_at == at for p in ticket.pauses):
@@ -561,12 +553,7 @@ class FastOperations:
         at = v.timestamp("resumed_at", resumed_at, required=True)
         pause = None
         if ticket is not None:
-            pauses = ticket.pauses
-            if not pauses or pauses[-1].resumed_at is not None:
-                v.fail("ticket_number", f"ticket '{number}' is not paused")
-            else:
-                pause = pauses[-1]
-                v.not_before("resumed_at", at, pause.paused_at, "the start of the pause")
+            pause = check_resume(v, number, at, ticket.pauses)  # type: ignore[arg-type]
         v.check()
         pause.resumed_at = at
         self._update("ticket_pauses", actor, pause.id, resumed_at=at)
@@ -579,20 +566,7 @@ class FastOperations:
         at = v.timestamp("resolved_at", resolved_at, required=True)
         fix = v.boolean("first_time_fix", first_time_fix)
         if ticket is not None:
-            if ticket.resolved_at is not None:
-                v.fail("resolved_at", f"the ticket is already resolved ({ticket.resolved_at})")
-            if fix is None and ticket.ticket_type == "corrective" and not v.has_error(
-                    "first_time_fix"):
-                v.fail("first_time_fix", "is required for corrective tickets")
-            v.not_before("resolved_at", at, ticket.opened_at, "the ticket's opening")
-            v.not_before("resolved_at", at, ticket.first_response_at, "the first response")
-            pauses = ticket.pauses
-            if pauses and pauses[-1].resumed_at is None:
-                v.fail("ticket_number",
-                       f"ticket '{number}' is paused: resume it before resolving")
-            elif pauses:
-                v.not_before("resolved_at", at, pauses[-1].resumed_at,
-                             "the end of the last pause")
+            check_resolution(v, number, ticket, at, fix, ticket.pauses)  # type: ignore[arg-type]
         v.check()
         ticket.resolved_at = at
         self._update("tickets", actor, ticket.id, resolved_at=at, first_time_fix=fix)
@@ -603,12 +577,7 @@ class FastOperations:
         number, ticket = self._ticket_ref(v, ticket_number)
         at = v.timestamp("closed_at", closed_at, required=True)
         if ticket is not None:
-            if ticket.closed_at is not None:
-                v.fail("closed_at", f"the ticket is already closed ({ticket.closed_at})")
-            if ticket.resolved_at is None:
-                v.fail("ticket_number", f"ticket '{number}' is not resolved yet")
-            v.not_before("closed_at", at, ticket.opened_at, "the ticket's opening")
-            v.not_before("closed_at", at, ticket.resolved_at, "the resolution")
+            check_closing(v, number, ticket, at)  # type: ignore[arg-type]
         v.check()
         ticket.closed_at = at
         self._update("tickets", actor, ticket.id, closed_at=at)
@@ -651,10 +620,8 @@ class FastOperations:
         done = v.date("done_on", done_on, required=True)
         visit = v.known("visit_code", code, _live(self.visits.get(code)), "visit")
         if visit is not None:
-            if visit.done_on is not None:
-                v.fail("done_on", f"the visit is already done ({visit.done_on})")
-            check_device_life(v, "done_on", done,  # type: ignore[arg-type]
-                              self.devices_by_id.get(visit.device_id))
+            check_visit_completion(v, visit, done,  # type: ignore[arg-type]
+                                   self.devices_by_id.get(visit.device_id))
         v.check()
         visit.done_on = done
         self._update("maintenance_visits", actor, visit.id, done_on=done)
@@ -690,10 +657,7 @@ class FastOperations:
         request = v.known("request_number", number, _live(self.requests.get(number)),
                           "consumable request")
         if request is not None:
-            if request.delivered_at is not None:
-                v.fail("delivered_at",
-                       f"the request is already delivered ({request.delivered_at})")
-            v.not_before("delivered_at", at, request.requested_at, "the request")
+            check_delivery(v, request, at)  # type: ignore[arg-type]
         v.check()
         request.delivered_at = at
         self._update("consumable_requests", actor, request.id, delivered_at=at)
@@ -718,8 +682,8 @@ class FastOperations:
 
 
     # ------------------------------------------------------------------ billing documents
-    # Each is its function in billing.py, check for check (_check_balanced and
-    # _check_billable_period are the domain's own); balances from the mirrors.
+    # Each is its function in billing.py: the same coercions, and the rules through the
+    # domain's own check_* helpers (and _check_balanced); balances from the mirrors.
 
     def issue_invoice(self, actor: Any, *, invoice_number: Any, contract_number: Any,
                       period_start: Any, issued_on: Any, subtotal: Any, tax_amount: Any,
@@ -735,16 +699,10 @@ class FastOperations:
         tax = v.money("tax_amount", tax_amount, required=True)
         tot = v.money("total", total, required=True)
         currency_ = v.currency("currency", currency)
-        _check_balanced(v, sub, tax, tot)
-        v.not_before("issued_on", issued, period, "the start of the billed period")
-        v.not_before("due_on", due, issued, "the issue date")
-        v.unique("invoice_number", number, self.invoices.get(number), "invoice")
-        if contract is not None:
-            if period is not None:
-                _check_billable_period(v, contract, period)  # type: ignore[arg-type]
-            if currency_ is not None and currency_ != contract.currency:
-                v.fail("currency",
-                       f"must be contract {contract_no}'s currency ({contract.currency})")
+        check_invoice(v, number, self.invoices.get(number), contract_no,
+                      contract,  # type: ignore[arg-type]
+                      period=period, issued=issued, due=due, subtotal=sub, tax=tax, total=tot,
+                      currency=currency_)
         v.check()
         id_ = self._insert("invoices", actor, {
             "invoice_number": number, "contract_id": contract.id, "period_start": period,
@@ -770,11 +728,8 @@ class FastOperations:
                  "credit note")
         invoice = v.known("invoice_number", inv_no, self.invoices.get(inv_no), "invoice")
         if invoice is not None:
-            v.not_before("issued_on", issued, invoice.issued_on, "the invoice's issue date")
-            left = invoice.total - invoice.credited
-            if tot is not None and tot > left:
-                v.fail("total", f"{tot} exceeds what is left to credit on invoice {inv_no} "
-                                f"({left}: its total {invoice.total} minus earlier credit notes)")
+            check_credit(v, inv_no, invoice, invoice.credited, issued,  # type: ignore[arg-type]
+                         tot)
         v.check()
         self._insert("credit_notes", actor, {
             "credit_note_number": number, "invoice_id": invoice.id, "issued_on": issued,
@@ -803,36 +758,6 @@ class FastOperations:
             "amount": amount_, "currency": currency_, "method": method_})
         self.payments[number] = _Payment(id_, number, account[0], received, amount_, currency_)
 
-    def _check_application(self, v: Checker, payment: _Payment, invoice: _Invoice,
-                           amount: Decimal | None) -> None:
-        """billing._check_application."""
-        if payment.reversal is not None:
-            v.fail("payment_number", f"payment {payment.payment_number} was reversed on "
-                                     f"{payment.reversal[1]}: it cannot be applied")
-            return
-        contract = self.contracts_by_id[invoice.contract_id]
-        if contract.account_id != payment.account_id:
-            v.fail("invoice_number", f"invoice {invoice.invoice_number} belongs to another "
-                                     f"account than payment {payment.payment_number}")
-        if invoice.currency != payment.currency:
-            v.fail("invoice_number", f"invoice {invoice.invoice_number} is in "
-                                     f"{invoice.currency}, payment {payment.payment_number} in "
-                                     f"{payment.currency}")
-        if (payment.id, invoice.id) in self.applications:
-            v.fail("invoice_number", f"payment {payment.payment_number} is already applied to "
-                                     f"invoice {invoice.invoice_number}")
-        if amount is None:
-            return
-        unapplied = payment.unapplied_amount()
-        if amount > unapplied:
-            v.fail("amount", f"{amount} exceeds payment {payment.payment_number}'s unapplied "
-                             f"amount ({unapplied})")
-        still_open = invoice.open_amount()
-        if amount > still_open:
-            v.fail("amount", f"{amount} exceeds invoice {invoice.invoice_number}'s open amount "
-                             f"({still_open}): over-payment is refused; leave the rest "
-                             "unapplied as customer credit")
-
     def apply_payment(self, actor: Any, *, payment_number: Any, invoice_number: Any,
                       amount: Any, applied_on: Any = None) -> None:
         actor = self._actor(actor)
@@ -844,9 +769,12 @@ class FastOperations:
         payment = v.known("payment_number", pay_no, self.payments.get(pay_no), "payment")
         invoice = v.known("invoice_number", inv_no, self.invoices.get(inv_no), "invoice")
         if payment is not None and invoice is not None:
-            self._check_application(v, payment, invoice, amount_)
-            v.not_before("applied_on", applied, payment.received_on, "the payment's date")
-            v.not_before("applied_on", applied, invoice.issued_on, "the invoice's issue date")
+            check_application(
+                v, payment, invoice, amount_, applied,  # type: ignore[arg-type]
+                reversed_on=payment.reversal[1] if payment.reversal is not None else None,
+                account_id=self.contracts_by_id[invoice.contract_id].account_id,
+                already_applied=(payment.id, invoice.id) in self.applications,
+                unapplied=payment.unapplied_amount(), still_open=invoice.open_amount())
         v.check()
         on = applied or max(payment.received_on, invoice.issued_on)
         self._insert("payment_applications", actor, {
@@ -869,10 +797,8 @@ class FastOperations:
         v.unique("reversal_number", number, number if number in self.reversals else None,
                  "payment reversal")
         if payment is not None:
-            if payment.reversal is not None:
-                v.fail("payment_number",
-                       f"payment {pay_no} is already reversed ({payment.reversal[0]})")
-            v.not_before("reversed_on", on, payment.received_on, "the payment's date")
+            check_reversal(v, pay_no, payment,  # type: ignore[arg-type]
+                           payment.reversal[0] if payment.reversal is not None else None, on)
         v.check()
         self._insert("payment_reversals", actor, {
             "reversal_number": number, "payment_id": payment.id, "reversed_on": on,
@@ -892,19 +818,7 @@ class FastOperations:
         amount = v.money("promised_amount", promised_amount, positive=True)
         notes_ = v.text("notes", notes, CollectionAction.notes, multiline=True)
         invoice = v.known("invoice_number", inv_no, self.invoices.get(inv_no), "invoice")
-        if type_ == "promise_to_pay":
-            for field, value in (("promised_on", promised), ("promised_amount", amount)):
-                if value is None and not v.has_error(field):
-                    v.fail(field, "is required for a promise to pay")
-            v.not_before("promised_on", promised, on, "the action date")
-            if invoice is not None and amount is not None and amount > invoice.total:
-                v.fail("promised_amount", f"exceeds the invoice total ({invoice.total})")
-        elif type_ is not None:
-            for field, value in (("promised_on", promised), ("promised_amount", amount)):
-                if value is not None:
-                    v.fail(field, "is only recorded for a promise to pay")
-        if invoice is not None:
-            v.not_before("action_on", on, invoice.issued_on, "the invoice's issue date")
+        check_collection_action(v, invoice, type_, on, promised, amount)  # type: ignore[arg-type]
         v.check()
         self._insert("collection_actions", actor, {
             "invoice_id": invoice.id, "action_type": type_, "action_on": on,

@@ -188,6 +188,22 @@ def _check_billable_period(v: Checker, contract: Contract, period: date) -> None
                                f"months ({first} to {first_of_month(last)})")
 
 
+def check_invoice(v: Checker, number: str | None, existing: object, contract_no: str | None,
+                  contract: Contract | None, *, period: date | None, issued: date | None,
+                  due: date | None, subtotal: Decimal | None, tax: Decimal | None,
+                  total: Decimal | None, currency: str | None) -> None:
+    """issue_invoice's rules on the fields and resolved rows (also the demo's bulk path)."""
+    _check_balanced(v, subtotal, tax, total)
+    v.not_before("issued_on", issued, period, "the start of the billed period")
+    v.not_before("due_on", due, issued, "the issue date")
+    v.unique("invoice_number", number, existing, "invoice")
+    if contract is not None:
+        if period is not None:
+            _check_billable_period(v, contract, period)
+        if currency is not None and currency != contract.currency:
+            v.fail("currency", f"must be contract {contract_no}'s currency ({contract.currency})")
+
+
 def issue_invoice(
     session: Session,
     actor: str,
@@ -213,20 +229,24 @@ def issue_invoice(
     tax = v.money("tax_amount", tax_amount, required=True)
     tot = v.money("total", total, required=True)
     currency_ = v.currency("currency", currency)
-    _check_balanced(v, sub, tax, tot)
-    v.not_before("issued_on", issued, period, "the start of the billed period")
-    v.not_before("due_on", due, issued, "the issue date")
-    v.unique("invoice_number", number, find_invoice(session, number), "invoice")
-    if contract is not None:
-        if period is not None:
-            _check_billable_period(v, contract, period)
-        if currency_ is not None and currency_ != contract.currency:
-            v.fail("currency", f"must be contract {contract_no}'s currency ({contract.currency})")
+    check_invoice(v, number, find_invoice(session, number), contract_no, contract,
+                  period=period, issued=issued, due=due, subtotal=sub, tax=tax, total=tot,
+                  currency=currency_)
     v.check()
     row = Invoice(invoice_number=number, contract_id=contract.id, period_start=period,
                   issued_on=issued, due_on=due, subtotal=sub, tax_amount=tax, total=tot,
                   currency=currency_)
     return writes.insert(session, actor, row, number, "invoice_number")
+
+
+def check_credit(v: Checker, inv_no: str | None, invoice: Invoice, credited: Decimal,
+                 issued: date | None, total: Decimal | None) -> None:
+    """issue_credit_note's rules on a found invoice (also the demo's bulk path)."""
+    v.not_before("issued_on", issued, invoice.issued_on, "the invoice's issue date")
+    left = invoice.total - credited
+    if total is not None and total > left:
+        v.fail("total", f"{total} exceeds what is left to credit on invoice {inv_no} ({left}: "
+                        f"its total {invoice.total} minus earlier credit notes)")
 
 
 def issue_credit_note(
@@ -257,11 +277,7 @@ def issue_credit_note(
     invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no, lock=True),
                       "invoice")
     if invoice is not None:
-        v.not_before("issued_on", issued, invoice.issued_on, "the invoice's issue date")
-        left = invoice.total - invoice_credited(session, invoice)
-        if tot is not None and tot > left:
-            v.fail("total", f"{tot} exceeds what is left to credit on invoice {inv_no} ({left}: "
-                            f"its total {invoice.total} minus earlier credit notes)")
+        check_credit(v, inv_no, invoice, invoice_credited(session, invoice), issued, tot)
     v.check()
     row = CreditNote(credit_note_number=number, invoice_id=invoice.id, issued_on=issued,
                      subtotal=sub, tax_amount=tax, total=tot, reason=reason_)
@@ -305,38 +321,35 @@ def _reversal_of(session: Session, payment: Payment) -> PaymentReversal | None:
         PaymentReversal.payment_id == payment.id)).first()
 
 
-def _check_application(
-    v: Checker, session: Session, payment: Payment, invoice: Invoice, amount: Decimal | None
+def check_application(
+    v: Checker, payment: Payment, invoice: Invoice, amount: Decimal | None,
+    applied: date | None, *, reversed_on: date | None, account_id: int, already_applied: bool,
+    unapplied: Decimal, still_open: Decimal,
 ) -> None:
-    reversal = _reversal_of(session, payment)
-    if reversal is not None:
+    """apply_payment's rules on a found payment and invoice (also the demo's bulk path)."""
+    if reversed_on is not None:
         v.fail("payment_number", f"payment {payment.payment_number} was reversed on "
-                                 f"{reversal.reversed_on}: it cannot be applied")
-        return
-    contract = session.get(Contract, invoice.contract_id)
-    if contract.account_id != payment.account_id:
-        v.fail("invoice_number", f"invoice {invoice.invoice_number} belongs to another account "
-                                 f"than payment {payment.payment_number}")
-    if invoice.currency != payment.currency:
-        v.fail("invoice_number", f"invoice {invoice.invoice_number} is in {invoice.currency}, "
-                                 f"payment {payment.payment_number} in {payment.currency}")
-    already = session.scalar(select(PaymentApplication.id).where(
-        PaymentApplication.payment_id == payment.id,
-        PaymentApplication.invoice_id == invoice.id))
-    if already is not None:
-        v.fail("invoice_number", f"payment {payment.payment_number} is already applied to "
-                                 f"invoice {invoice.invoice_number}")
-    if amount is None:
-        return
-    unapplied = unapplied_amount(session, payment)
-    if amount > unapplied:
-        v.fail("amount", f"{amount} exceeds payment {payment.payment_number}'s unapplied "
-                         f"amount ({unapplied})")
-    still_open = open_amount(session, invoice)
-    if amount > still_open:
-        v.fail("amount", f"{amount} exceeds invoice {invoice.invoice_number}'s open amount "
-                         f"({still_open}): over-payment is refused; leave the rest unapplied "
-                         "as customer credit")
+                                 f"{reversed_on}: it cannot be applied")
+    else:
+        if account_id != payment.account_id:
+            v.fail("invoice_number", f"invoice {invoice.invoice_number} belongs to another "
+                                     f"account than payment {payment.payment_number}")
+        if invoice.currency != payment.currency:
+            v.fail("invoice_number", f"invoice {invoice.invoice_number} is in "
+                                     f"{invoice.currency}, payment {payment.payment_number} in "
+                                     f"{payment.currency}")
+        if already_applied:
+            v.fail("invoice_number", f"payment {payment.payment_number} is already applied to "
+                                     f"invoice {invoice.invoice_number}")
+        if amount is not None and amount > unapplied:
+            v.fail("amount", f"{amount} exceeds payment {payment.payment_number}'s unapplied "
+                             f"amount ({unapplied})")
+        if amount is not None and amount > still_open:
+            v.fail("amount", f"{amount} exceeds invoice {invoice.invoice_number}'s open "
+                             f"amount ({still_open}): over-payment is refused; leave the rest "
+                             "unapplied as customer credit")
+    v.not_before("applied_on", applied, payment.received_on, "the payment's date")
+    v.not_before("applied_on", applied, invoice.issued_on, "the invoice's issue date")
 
 
 def apply_payment(
@@ -364,14 +377,30 @@ def apply_payment(
     invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no, lock=True),
                       "invoice")
     if payment is not None and invoice is not None:
-        _check_application(v, session, payment, invoice, amount_)
-        v.not_before("applied_on", applied, payment.received_on, "the payment's date")
-        v.not_before("applied_on", applied, invoice.issued_on, "the invoice's issue date")
+        reversal = _reversal_of(session, payment)
+        already = session.scalar(select(PaymentApplication.id).where(
+            PaymentApplication.payment_id == payment.id,
+            PaymentApplication.invoice_id == invoice.id))
+        check_application(
+            v, payment, invoice, amount_, applied,
+            reversed_on=reversal.reversed_on if reversal is not None else None,
+            account_id=session.get(Contract, invoice.contract_id).account_id,
+            already_applied=already is not None,
+            unapplied=unapplied_amount(session, payment),
+            still_open=open_amount(session, invoice))
     v.check()
     on = applied or max(payment.received_on, invoice.issued_on)
     row = PaymentApplication(payment_id=payment.id, invoice_id=invoice.id, amount=amount_,
                              applied_on=on)
     return writes.insert(session, actor, row, f"{pay_no}:{inv_no}", "invoice_number")
+
+
+def check_reversal(v: Checker, pay_no: str | None, payment: Payment,
+                   earlier_number: str | None, on: date | None) -> None:
+    """reverse_payment's rules on a found payment (also the demo's bulk path)."""
+    if earlier_number is not None:
+        v.fail("payment_number", f"payment {pay_no} is already reversed ({earlier_number})")
+    v.not_before("reversed_on", on, payment.received_on, "the payment's date")
 
 
 def reverse_payment(
@@ -399,10 +428,8 @@ def reverse_payment(
     v.unique("reversal_number", number, existing, "payment reversal")
     if payment is not None:
         earlier = _reversal_of(session, payment)
-        if earlier is not None:
-            v.fail("payment_number", f"payment {pay_no} is already reversed "
-                                     f"({earlier.reversal_number})")
-        v.not_before("reversed_on", on, payment.received_on, "the payment's date")
+        check_reversal(v, pay_no, payment,
+                       earlier.reversal_number if earlier is not None else None, on)
     v.check()
     row = PaymentReversal(reversal_number=number, payment_id=payment.id, reversed_on=on,
                           reason=reason_)
@@ -410,6 +437,25 @@ def reverse_payment(
 
 
 # --------------------------------------------------------------------------- collections
+
+
+def check_collection_action(v: Checker, invoice: Invoice | None, type_: str | None,
+                            on: date | None, promised: date | None,
+                            amount: Decimal | None) -> None:
+    """record_collection_action's rules (also the demo's bulk path)."""
+    if type_ == "promise_to_pay":
+        for field, value in (("promised_on", promised), ("promised_amount", amount)):
+            if value is None and not v.has_error(field):
+                v.fail(field, "is required for a promise to pay")
+        v.not_before("promised_on", promised, on, "the action date")
+        if invoice is not None and amount is not None and amount > invoice.total:
+            v.fail("promised_amount", f"exceeds the invoice total ({invoice.total})")
+    elif type_ is not None:
+        for field, value in (("promised_on", promised), ("promised_amount", amount)):
+            if value is not None:
+                v.fail(field, "is only recorded for a promise to pay")
+    if invoice is not None:
+        v.not_before("action_on", on, invoice.issued_on, "the invoice's issue date")
 
 
 def record_collection_action(
@@ -433,19 +479,7 @@ def record_collection_action(
     amount = v.money("promised_amount", promised_amount, positive=True)
     notes_ = v.text("notes", notes, CollectionAction.notes, multiline=True)
     invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no), "invoice")
-    if type_ == "promise_to_pay":
-        for field, value in (("promised_on", promised), ("promised_amount", amount)):
-            if value is None and not v.has_error(field):
-                v.fail(field, "is required for a promise to pay")
-        v.not_before("promised_on", promised, on, "the action date")
-        if invoice is not None and amount is not None and amount > invoice.total:
-            v.fail("promised_amount", f"exceeds the invoice total ({invoice.total})")
-    elif type_ is not None:
-        for field, value in (("promised_on", promised), ("promised_amount", amount)):
-            if value is not None:
-                v.fail(field, "is only recorded for a promise to pay")
-    if invoice is not None:
-        v.not_before("action_on", on, invoice.issued_on, "the invoice's issue date")
+    check_collection_action(v, invoice, type_, on, promised, amount)
     v.check()
     row = CollectionAction(invoice_id=invoice.id, action_type=type_, action_on=on,
                            promised_on=promised, promised_amount=amount, notes=notes_)

@@ -6,6 +6,7 @@ Business timestamps are naive America/Mexico_City wall time (fields.parse_timest
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from operational_app.domain.lookups import (
 )
 from operational_app.store.models import (
     ConsumableRequest,
+    Contract,
     Device,
     DeviceEvent,
     MaintenancePlan,
@@ -54,6 +56,20 @@ def _ticket_ref(v: Checker, session: Session, ticket_number: Any) -> tuple[str |
     return number, ticket
 
 
+def check_ticket_opening(v: Checker, contract_no: str | None, contract: Contract | None,
+                         device: Device | None, opened: datetime | None) -> None:
+    """open_ticket's rules on the resolved contract and device (also the demo's bulk path)."""
+    if contract is not None:
+        if contract.activated_on is None:
+            v.fail("contract_number", f"contract '{contract_no}' is not activated yet")
+        else:
+            v.not_before("opened_at", _day(opened), contract.activated_on,
+                         "the contract's activation")
+        if device is not None and device.contract_id != contract.id:
+            v.fail("serial", f"device '{device.serial}' is not on contract '{contract_no}'")
+    check_device_life(v, "opened_at", _day(opened), device)
+
+
 def open_ticket(
     session: Session,
     actor: str,
@@ -79,20 +95,22 @@ def open_ticket(
         _, device = device_ref(v, session, serial)
     v.unique("ticket_number", number, find_ticket(session, number, include_withdrawn=True),
              "ticket")
-    if contract is not None:
-        if contract.activated_on is None:
-            v.fail("contract_number", f"contract '{contract_no}' is not activated yet")
-        else:
-            v.not_before("opened_at", _day(opened), contract.activated_on,
-                         "the contract's activation")
-        if device is not None and device.contract_id != contract.id:
-            v.fail("serial", f"device '{device.serial}' is not on contract '{contract_no}'")
-    check_device_life(v, "opened_at", _day(opened), device)
+    check_ticket_opening(v, contract_no, contract, device, opened)
     v.check()
     row = Ticket(ticket_number=number, contract_id=contract.id,
                  device_id=device.id if device else None, ticket_type=type_,
                  priority=priority_, opened_at=opened, description=description_)
     return writes.insert(session, actor, row, number, "ticket_number")
+
+
+def check_first_response(v: Checker, ticket: Ticket, at: datetime | None) -> None:
+    """respond_ticket's rules on a found ticket (also the demo's bulk path)."""
+    if ticket.first_response_at is not None:
+        v.fail("first_response_at", f"the first response is already recorded "
+                                    f"({ticket.first_response_at})")
+    v.not_before("first_response_at", at, ticket.opened_at, "the ticket's opening")
+    if ticket.resolved_at is not None and at is not None and at > ticket.resolved_at:
+        v.fail("first_response_at", f"must not be after the resolution ({ticket.resolved_at})")
 
 
 def respond_ticket(
@@ -103,12 +121,7 @@ def respond_ticket(
     number, ticket = _ticket_ref(v, session, ticket_number)
     at = v.timestamp("first_response_at", first_response_at, required=True)
     if ticket is not None:
-        if ticket.first_response_at is not None:
-            v.fail("first_response_at", f"the first response is already recorded "
-                                        f"({ticket.first_response_at})")
-        v.not_before("first_response_at", at, ticket.opened_at, "the ticket's opening")
-        if ticket.resolved_at is not None and at is not None and at > ticket.resolved_at:
-            v.fail("first_response_at", f"must not be after the resolution ({ticket.resolved_at})")
+        check_first_response(v, ticket, at)
     v.check()
     return writes.update(session, actor, ticket, number, first_response_at=at)
 
@@ -120,6 +133,19 @@ def _pauses(session: Session, ticket_id: int) -> list[TicketPause]:
     ))
 
 
+def check_pause(v: Checker, number: str | None, ticket: Ticket, at: datetime | None,
+                pauses: Sequence[TicketPause]) -> None:
+    """pause_ticket's rules on a found ticket and its pauses (also the demo's bulk path)."""
+    if ticket.resolved_at is not None:
+        v.fail("ticket_number", f"ticket '{number}' is already resolved")
+    v.not_before("paused_at", at, ticket.opened_at, "the ticket's opening")
+    if pauses and pauses[-1].resumed_at is None:
+        v.fail("ticket_number", f"ticket '{number}' is already paused (since "
+                                f"{pauses[-1].paused_at})")
+    elif pauses:
+        v.not_before("paused_at", at, pauses[-1].resumed_at, "the end of the previous pause")
+
+
 def pause_ticket(session: Session, actor: str, *, ticket_number: Any, paused_at: Any
                  ) -> TicketPause:
     """Waiting on the customer: the SLA clocks stop until `resume_ticket`."""
@@ -128,18 +154,21 @@ def pause_ticket(session: Session, actor: str, *, ticket_number: Any, paused_at:
     number, ticket = _ticket_ref(v, session, ticket_number)
     at = v.timestamp("paused_at", paused_at, required=True)
     if ticket is not None:
-        if ticket.resolved_at is not None:
-            v.fail("ticket_number", f"ticket '{number}' is already resolved")
-        v.not_before("paused_at", at, ticket.opened_at, "the ticket's opening")
-        pauses = _pauses(session, ticket.id)
-        if pauses and pauses[-1].resumed_at is None:
-            v.fail("ticket_number", f"ticket '{number}' is already paused (since "
-                                    f"{pauses[-1].paused_at})")
-        elif pauses:
-            v.not_before("paused_at", at, pauses[-1].resumed_at, "the end of the previous pause")
+        check_pause(v, number, ticket, at, _pauses(session, ticket.id))
     v.check()
     row = TicketPause(ticket_id=ticket.id, paused_at=at)
     return writes.insert(session, actor, row, f"{number}:{at.isoformat()}", "paused_at")
+
+
+def check_resume(v: Checker, number: str | None, at: datetime | None,
+                 pauses: Sequence[TicketPause]) -> TicketPause | None:
+    """resume_ticket's rules; returns the open pause (also the demo's bulk path)."""
+    if not pauses or pauses[-1].resumed_at is not None:
+        v.fail("ticket_number", f"ticket '{number}' is not paused")
+        return None
+    pause = pauses[-1]
+    v.not_before("resumed_at", at, pause.paused_at, "the start of the pause")
+    return pause
 
 
 def resume_ticket(session: Session, actor: str, *, ticket_number: Any, resumed_at: Any
@@ -150,15 +179,26 @@ def resume_ticket(session: Session, actor: str, *, ticket_number: Any, resumed_a
     at = v.timestamp("resumed_at", resumed_at, required=True)
     pause = None
     if ticket is not None:
-        pauses = _pauses(session, ticket.id)
-        if not pauses or pauses[-1].resumed_at is not None:
-            v.fail("ticket_number", f"ticket '{number}' is not paused")
-        else:
-            pause = pauses[-1]
-            v.not_before("resumed_at", at, pause.paused_at, "the start of the pause")
+        pause = check_resume(v, number, at, _pauses(session, ticket.id))
     v.check()
     return writes.update(session, actor, pause, f"{number}:{pause.paused_at.isoformat()}",
                          resumed_at=at)
+
+
+def check_resolution(v: Checker, number: str | None, ticket: Ticket, at: datetime | None,
+                     fix: bool | None, pauses: Sequence[TicketPause]) -> None:
+    """resolve_ticket's rules on a found ticket and its pauses (also the demo's bulk path)."""
+    if ticket.resolved_at is not None:
+        v.fail("resolved_at", f"the ticket is already resolved ({ticket.resolved_at})")
+    if fix is None and ticket.ticket_type == "corrective" and not v.has_error(
+            "first_time_fix"):
+        v.fail("first_time_fix", "is required for corrective tickets")
+    v.not_before("resolved_at", at, ticket.opened_at, "the ticket's opening")
+    v.not_before("resolved_at", at, ticket.first_response_at, "the first response")
+    if pauses and pauses[-1].resumed_at is None:
+        v.fail("ticket_number", f"ticket '{number}' is paused: resume it before resolving")
+    elif pauses:
+        v.not_before("resolved_at", at, pauses[-1].resumed_at, "the end of the last pause")
 
 
 def resolve_ticket(
@@ -177,20 +217,19 @@ def resolve_ticket(
     at = v.timestamp("resolved_at", resolved_at, required=True)
     fix = v.boolean("first_time_fix", first_time_fix)
     if ticket is not None:
-        if ticket.resolved_at is not None:
-            v.fail("resolved_at", f"the ticket is already resolved ({ticket.resolved_at})")
-        if fix is None and ticket.ticket_type == "corrective" and not v.has_error(
-                "first_time_fix"):
-            v.fail("first_time_fix", "is required for corrective tickets")
-        v.not_before("resolved_at", at, ticket.opened_at, "the ticket's opening")
-        v.not_before("resolved_at", at, ticket.first_response_at, "the first response")
-        pauses = _pauses(session, ticket.id)
-        if pauses and pauses[-1].resumed_at is None:
-            v.fail("ticket_number", f"ticket '{number}' is paused: resume it before resolving")
-        elif pauses:
-            v.not_before("resolved_at", at, pauses[-1].resumed_at, "the end of the last pause")
+        check_resolution(v, number, ticket, at, fix, _pauses(session, ticket.id))
     v.check()
     return writes.update(session, actor, ticket, number, resolved_at=at, first_time_fix=fix)
+
+
+def check_closing(v: Checker, number: str | None, ticket: Ticket, at: datetime | None) -> None:
+    """close_ticket's rules on a found ticket (also the demo's bulk path)."""
+    if ticket.closed_at is not None:
+        v.fail("closed_at", f"the ticket is already closed ({ticket.closed_at})")
+    if ticket.resolved_at is None:
+        v.fail("ticket_number", f"ticket '{number}' is not resolved yet")
+    v.not_before("closed_at", at, ticket.opened_at, "the ticket's opening")
+    v.not_before("closed_at", at, ticket.resolved_at, "the resolution")
 
 
 def close_ticket(session: Session, actor: str, *, ticket_number: Any, closed_at: Any) -> Ticket:
@@ -200,12 +239,7 @@ def close_ticket(session: Session, actor: str, *, ticket_number: Any, closed_at:
     number, ticket = _ticket_ref(v, session, ticket_number)
     at = v.timestamp("closed_at", closed_at, required=True)
     if ticket is not None:
-        if ticket.closed_at is not None:
-            v.fail("closed_at", f"the ticket is already closed ({ticket.closed_at})")
-        if ticket.resolved_at is None:
-            v.fail("ticket_number", f"ticket '{number}' is not resolved yet")
-        v.not_before("closed_at", at, ticket.opened_at, "the ticket's opening")
-        v.not_before("closed_at", at, ticket.resolved_at, "the resolution")
+        check_closing(v, number, ticket, at)
     v.check()
     return writes.update(session, actor, ticket, number, closed_at=at)
 
@@ -257,6 +291,14 @@ def schedule_visit(
     return writes.insert(session, actor, row, code, "visit_code")
 
 
+def check_visit_completion(v: Checker, visit: MaintenanceVisit, done: date | None,
+                           device: Device | None) -> None:
+    """complete_visit's rules on a found visit and its device (also the demo's bulk path)."""
+    if visit.done_on is not None:
+        v.fail("done_on", f"the visit is already done ({visit.done_on})")
+    check_device_life(v, "done_on", done, device)
+
+
 def complete_visit(session: Session, actor: str, *, visit_code: Any, done_on: Any
                    ) -> MaintenanceVisit:
     actor = check_actor(actor)
@@ -265,9 +307,7 @@ def complete_visit(session: Session, actor: str, *, visit_code: Any, done_on: An
     done = v.date("done_on", done_on, required=True)
     visit = v.known("visit_code", code, find_visit(session, code, lock=True), "visit")
     if visit is not None:
-        if visit.done_on is not None:
-            v.fail("done_on", f"the visit is already done ({visit.done_on})")
-        check_device_life(v, "done_on", done, session.get(Device, visit.device_id))
+        check_visit_completion(v, visit, done, session.get(Device, visit.device_id))
     v.check()
     return writes.update(session, actor, visit, code, done_on=done)
 
@@ -313,6 +353,13 @@ def request_consumable(
     return writes.insert(session, actor, row, number, "request_number")
 
 
+def check_delivery(v: Checker, request: ConsumableRequest, at: datetime | None) -> None:
+    """deliver_consumable's rules on a found request (also the demo's bulk path)."""
+    if request.delivered_at is not None:
+        v.fail("delivered_at", f"the request is already delivered ({request.delivered_at})")
+    v.not_before("delivered_at", at, request.requested_at, "the request")
+
+
 def deliver_consumable(
     session: Session, actor: str, *, request_number: Any, delivered_at: Any
 ) -> ConsumableRequest:
@@ -324,9 +371,7 @@ def deliver_consumable(
     request = v.known("request_number", number,
                       find_consumable_request(session, number, lock=True), "consumable request")
     if request is not None:
-        if request.delivered_at is not None:
-            v.fail("delivered_at", f"the request is already delivered ({request.delivered_at})")
-        v.not_before("delivered_at", at, request.requested_at, "the request")
+        check_delivery(v, request, at)
     v.check()
     return writes.update(session, actor, request, number, delivered_at=at)
 
