@@ -12,19 +12,25 @@ import pytest
 PG_ADMIN_URL = os.environ.get("SEITON_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-@pytest.fixture
-def seiton_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh SEITON_HOME with the default embedded stores."""
+def point_seiton_at(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fixture body: SEITON_HOME is `home` with its default embedded stores, the cached
+    engines disposed before and after (`yield from point_seiton_at(...)`)."""
     from operational_app.store.engine import dispose_engines
 
-    home = tmp_path / "home"
-    home.mkdir()
     monkeypatch.setenv("SEITON_HOME", str(home))
     monkeypatch.delenv("SEITON_OPERATIONAL_URL", raising=False)
     monkeypatch.delenv("SEITON_WAREHOUSE", raising=False)
     dispose_engines()
     yield home
     dispose_engines()
+
+
+@pytest.fixture
+def seiton_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh SEITON_HOME with the default embedded stores."""
+    home = tmp_path / "home"
+    home.mkdir()
+    yield from point_seiton_at(home, monkeypatch)
 
 
 def _admin_engine():

@@ -42,30 +42,22 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from operational_app.demo import params as P
 from operational_app.demo.bulk_ops import FastOperations
 from operational_app.demo.calendar_utils import month_end, month_starts
 from operational_app.demo.charges import Read
-from operational_app.demo.emit import emit_world
-from operational_app.demo.generator import (
-    business_today,
-    default_until,
-    history_start,
-    table_counts,
-)
+from operational_app.demo.generator import plan_timeline, table_counts
 from operational_app.demo.meters import DeviceReader
 from operational_app.demo.money import Billing
-from operational_app.demo.service import emit_operation
-from operational_app.demo.timeline import Executor, GenerationError, Timeline, _domain_function
+from operational_app.demo.timeline import Executor, GenerationError, _domain_function
 from operational_app.domain import audit
 from operational_app.domain.errors import ValidationError
-from operational_app.store.engine import read_session, write_session
-from operational_app.store.migrate import upgrade
-from operational_app.store.models import Account, AuditLog, Device, MeterReading, User, utcnow
+from operational_app.store.engine import write_session
+from operational_app.store.models import AuditLog, Device, MeterReading, utcnow
 
 BULK_ACTOR = "bulk-demo"
 READ_COLUMNS = ("device_id", "read_on", "mono_counter", "color_counter", "source",
@@ -213,34 +205,13 @@ def generate(
 
     `fast=False` sends the operation and billing writes through the domain functions too
     (the reference the fast path is tested against)."""
-    if scale not in P.SCALES:
-        raise ValueError(f"unknown scale {scale!r} (choose from {', '.join(P.SCALES)})")
-    sc = P.SCALES[scale]
-    today = business_today()
-    until = until or default_until(today)
-    if isinstance(until, datetime) or not isinstance(until, date):
-        raise ValueError("until must be a date")
-    if until > today:
-        raise ValueError(f"until {until} is in the future (today is {today})")
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
-
-    upgrade(url)
-    with read_session(url) as session:
-        if session.scalar(select(func.count(Account.id))):
-            raise RuntimeError("the operational DB already has accounts: generate the demo "
-                               "into an empty database")
-        existing_users = set(session.scalars(select(User.username)))
-
     with _manual_gc():
-        start = history_start(until, sc.months)
-        world = plan_world_cached(sc, seed, start, until)
-        say(f"demo {scale} bulk (seed {seed}): {start} → {until}, {len(world.accounts)} "
-            f"accounts, {len(world.contracts)} contracts, {len(world.devices)} devices planned")
-        tl = Timeline()
-        emit_world(tl, world, existing_users)
-        emit_operation(tl, world)
-
+        world, tl = plan_timeline(url, scale, seed, until)
+        say(f"demo {scale} bulk (seed {seed}): {world.start} → {world.until}, "
+            f"{len(world.accounts)} accounts, {len(world.contracts)} contracts, "
+            f"{len(world.devices)} devices planned")
         billing = Billing(world, tl)
         readers = {d.serial: DeviceReader(d, world.seed, world.scale.read_every_days)
                    for d in world.devices}
@@ -272,8 +243,3 @@ def generate(
         f"{counts.get('invoices', 0):,} invoices, {counts.get('tickets', 0):,} tickets")
     return counts
 
-
-def plan_world_cached(sc, seed, start, until):
-    from operational_app.demo.world import plan_world
-
-    return plan_world(sc, seed, start, until)

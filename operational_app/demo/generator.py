@@ -58,6 +58,25 @@ def generate(
     Deterministic for a given (scale, seed, until). Returns the row count of every table
     after generation (the rows written, since the database starts empty).
     """
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    world, tl = plan_timeline(url, scale, seed, until)
+    say(f"demo {scale} (seed {seed}): {world.start} → {world.until}, "
+        f"{len(world.accounts)} accounts, {len(world.contracts)} contracts, "
+        f"{len(world.devices)} devices planned")
+    run_history(url, world, tl, say, started)
+    counts = table_counts(url)
+    say(f"demo {scale}: done in {time.perf_counter() - started:.1f} s — "
+        f"{counts.get('meter_readings', 0):,} meter readings, "
+        f"{counts.get('invoices', 0):,} invoices, {counts.get('tickets', 0):,} tickets")
+    return counts
+
+
+def plan_timeline(url: str, scale: str, seed: int, until: date | None
+                  ) -> tuple[World, Timeline]:
+    """Check the arguments, migrate the store at `url` (which must hold no accounts) and plan
+    the business: the world and the dated timeline of every write but the meter readings.
+    Shared by this generator and the bulk one (bulk.py)."""
     if scale not in P.SCALES:
         raise ValueError(f"unknown scale {scale!r} (choose from {', '.join(P.SCALES)})")
     sc = P.SCALES[scale]
@@ -68,30 +87,17 @@ def generate(
     if until > today:
         raise ValueError(f"until {until} is in the future (today is {today} in "
                          "America/Mexico_City)")
-    say = progress or (lambda _msg: None)
-    started = time.perf_counter()
-
     upgrade(url)
     with read_session(url) as session:
         if session.scalar(select(func.count(Account.id))):
             raise RuntimeError("the operational DB already has accounts: generate the demo "
                                "into an empty database")
         existing_users = set(session.scalars(select(User.username)))
-
-    start = history_start(until, sc.months)
-    world = plan_world(sc, seed, start, until)
-    say(f"demo {scale} (seed {seed}): {start} → {until}, {len(world.accounts)} accounts, "
-        f"{len(world.contracts)} contracts, {len(world.devices)} devices planned")
-
+    world = plan_world(sc, seed, history_start(until, sc.months), until)
     tl = Timeline()
     emit_world(tl, world, existing_users)
     emit_operation(tl, world)
-    run_history(url, world, tl, say, started)
-    counts = table_counts(url)
-    say(f"demo {scale}: done in {time.perf_counter() - started:.1f} s — "
-        f"{counts.get('meter_readings', 0):,} meter readings, "
-        f"{counts.get('invoices', 0):,} invoices, {counts.get('tickets', 0):,} tickets")
-    return counts
+    return world, tl
 
 
 def run_history(url: str, world: World, tl: Timeline, say: Callable[[str], object],

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import point_seiton_at
+
 DEMO_UNTIL = "2026-10-31"
 
 
@@ -65,13 +67,6 @@ def _build_demo(home: Path) -> None:
 @pytest.fixture
 def demo_copy(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private, writable copy of the demo home (for tests that change data)."""
-    from operational_app.store.engine import dispose_engines
-
     home = tmp_path / "home"
     shutil.copytree(demo_home, home)
-    monkeypatch.setenv("SEITON_HOME", str(home))
-    monkeypatch.delenv("SEITON_OPERATIONAL_URL", raising=False)
-    monkeypatch.delenv("SEITON_WAREHOUSE", raising=False)
-    dispose_engines()
-    yield home
-    dispose_engines()
+    yield from point_seiton_at(home, monkeypatch)

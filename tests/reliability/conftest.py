@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from seiton.config import PROJECT_ROOT
+from tests.conftest import point_seiton_at
 
 STRESS = os.environ.get("SEITON_STRESS", "").lower() in {"1", "true", "yes"}
 DEMO_UNTIL = "2026-10-31"
@@ -103,15 +104,20 @@ def copy_home(source: Path, target: Path) -> Path:
 @pytest.fixture
 def tiny_copy(tiny_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private writable copy of the tiny home, SEITON_HOME pointing at it."""
-    from operational_app.store.engine import dispose_engines
+    yield from point_seiton_at(copy_home(tiny_home, tmp_path / "home"), monkeypatch)
 
-    home = copy_home(tiny_home, tmp_path / "home")
-    monkeypatch.setenv("SEITON_HOME", str(home))
-    monkeypatch.delenv("SEITON_OPERATIONAL_URL", raising=False)
-    monkeypatch.delenv("SEITON_WAREHOUSE", raising=False)
-    dispose_engines()
-    yield home
-    dispose_engines()
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty operational store: a SQLite file, then a fresh PostgreSQL database."""
+    from operational_app.store.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'operational.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    upgrade(url)
+    return url
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import func, select
 
 from operational_app.store.engine import dispose_engines, read_session
-from operational_app.store.migrate import upgrade
 from operational_app.store.models import (
     AuditLog,
     Invoice,
@@ -35,16 +34,11 @@ WRITERS = 8
 TRANSACTIONS = count(200, 1000)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'operational.db'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    upgrade(url)
-    W.setup_business(url, WRITERS)
+@pytest.fixture
+def store_url(empty_store_url: str) -> str:
+    W.setup_business(empty_store_url, WRITERS)
     dispose_engines()
-    return url
+    return empty_store_url
 
 
 def test_eight_writers_commit_every_transaction_once(store_url: str, figures) -> None:

@@ -16,7 +16,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from operational_app.store.engine import dispose_engines, read_session, write_session
-from operational_app.store.migrate import upgrade
 from operational_app.store.models import IMMUTABLE_TABLES
 from tests.reliability import writers as W
 
@@ -29,16 +28,12 @@ CHANGES = {  # one column per table that an UPDATE would try to rewrite
 }
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def financial_url(request: pytest.FixtureRequest, tmp_path) -> str:
+@pytest.fixture
+def financial_url(empty_store_url: str) -> str:
     """A store holding at least one row of each protected table."""
     from operational_app.domain import billing
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'operational.db'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    upgrade(url)
+    url = empty_store_url
     W.setup_business(url, 1)
     with write_session(url) as s:
         billing.issue_credit_note(s, "sec", credit_note_number="NC-1",
@@ -83,11 +78,9 @@ def test_raw_sql_cannot_update_or_delete_financial_rows(financial_url: str) -> N
     assert _snapshot(financial_url) == before
 
 
+@pytest.mark.parametrize("empty_store_url", ["postgresql"], indirect=True)  # SQLite: no TRUNCATE
 def test_raw_sql_cannot_truncate_financial_tables_on_postgresql(financial_url: str) -> None:
     """TRUNCATE skips row triggers: migration 0003's statement trigger refuses it."""
-    if not financial_url.startswith("postgresql"):
-        assert "sqlite" in financial_url  # SQLite has no TRUNCATE; DELETE is refused above
-        return
     before = _snapshot(financial_url)
     for table in PROTECTED:
         with pytest.raises(DBAPIError, match="immutable"):
