@@ -93,6 +93,16 @@ class AuditLog(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)
 
 
+class AppSetting(Tracked, Base):
+    """A setting an admin changes without code (fiscal data, meter-review thresholds …):
+    one text value per key; the environment wins where a variable is defined for it
+    (docs/configuration.md)."""
+
+    __tablename__ = "app_settings"
+    key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
 class FxRate(Tracked, Base):
     __tablename__ = "fx_rates"
     rate_date: Mapped[date] = mapped_column(Date, nullable=False)
@@ -355,7 +365,13 @@ class MeterReading(Tracked, SoftDeletable, Base):
 
 
 class Invoice(Tracked, Base):
-    """Posted on creation; immutable (corrected by credit notes)."""
+    """Posted on creation; immutable (corrected by credit notes).
+
+    Invoices posted by the billing run carry their series and gap-less folio (the number is
+    series + folio), their lines (invoice_lines) and, in USD, the exchange rate of the issue
+    date, fixed at posting so the CFDI says the same thing every time it is exported.
+    `origin` tells them from invoices typed by hand or imported (docs/billing-run.md).
+    """
 
     __tablename__ = "invoices"
     invoice_number: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
@@ -367,6 +383,14 @@ class Invoice(Tracked, Base):
     tax_amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
     total: Mapped[Decimal] = mapped_column(Money(), nullable=False)
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    series: Mapped[str | None] = mapped_column(String(25))
+    folio: Mapped[int | None] = mapped_column(BigInteger)
+    # billing_run | manual (form or CSV) | cfdi_import — the domain layer keeps to these
+    origin: Mapped[str] = mapped_column(String(20), nullable=False, default="manual",
+                                        server_default="manual")
+    exchange_rate: Mapped[Decimal | None] = mapped_column(Rate())
+    # an adjustment invoice names the posted invoice whose charge changed
+    adjusts_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
 
 
 class CreditNote(Tracked, Base):
@@ -378,6 +402,118 @@ class CreditNote(Tracked, Base):
     tax_amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
     total: Mapped[Decimal] = mapped_column(Money(), nullable=False)
     reason: Mapped[str | None] = mapped_column(String(200))
+    series: Mapped[str | None] = mapped_column(String(25))
+    folio: Mapped[int | None] = mapped_column(BigInteger)
+    origin: Mapped[str] = mapped_column(String(20), nullable=False, default="manual",
+                                        server_default="manual")
+    exchange_rate: Mapped[Decimal | None] = mapped_column(Rate())
+
+
+class _DocumentLine:
+    """A line of an invoice, credit note or draft: how its amount was reached
+    (docs/billing-run.md). Pages are whole numbers but CFDI quantities allow 6 decimals."""
+
+    line_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)
+    meter: Mapped[str | None] = mapped_column(String(5))
+    tier_from_page: Mapped[int | None] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(String(500), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal(18, 6), nullable=False)
+    unit_price: Mapped[Decimal] = mapped_column(Rate(), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    tax_amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    is_estimated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+LINE_KINDS_SQL = "kind in ('fixed_fee','overage','true_up','adjustment')"
+
+
+class InvoiceLine(_DocumentLine, Tracked, Base):
+    """Immutable like its invoice."""
+
+    __tablename__ = "invoice_lines"
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), nullable=False, index=True)
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "line_number"),
+        CheckConstraint(LINE_KINDS_SQL, name="ck_invoice_lines_kind"),
+    )
+
+
+class CreditNoteLine(_DocumentLine, Tracked, Base):
+    """Immutable like its credit note."""
+
+    __tablename__ = "credit_note_lines"
+    credit_note_id: Mapped[int] = mapped_column(ForeignKey("credit_notes.id"), nullable=False,
+                                                index=True)
+    __table_args__ = (
+        UniqueConstraint("credit_note_id", "line_number"),
+        CheckConstraint(LINE_KINDS_SQL, name="ck_credit_note_lines_kind"),
+    )
+
+
+class InvoiceSeries(Tracked, Base):
+    """The next folio of a series: taken and increased in the posting transaction, so folios
+    are gap-less and never reused (a rolled-back post gives its folios back)."""
+
+    __tablename__ = "invoice_series"
+    series: Mapped[str] = mapped_column(String(25), unique=True, nullable=False)
+    document_type: Mapped[str] = mapped_column(String(12), nullable=False)
+    next_folio: Mapped[int] = mapped_column(BigInteger, nullable=False, default=1)
+    __table_args__ = (
+        CheckConstraint("document_type in ('invoice','credit_note')",
+                        name="ck_invoice_series_document_type"),
+        CheckConstraint("next_folio >= 1", name="ck_invoice_series_next_folio"),
+    )
+
+
+class InvoiceDraft(Tracked, SoftDeletable, Base):
+    """A document the billing run proposes: not a receivable until posted. Replaced (soft
+    deleted) when its charge changes before posting; once posted it points at the posted
+    invoice or credit note and is never changed again."""
+
+    __tablename__ = "invoice_drafts"
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), nullable=False, index=True)
+    period_start: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    document_type: Mapped[str] = mapped_column(String(12), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(12), nullable=False)
+    related_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    subtotal: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    tax_amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    total: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    tax_rate: Mapped[Decimal] = mapped_column(ExactDecimal(6, 4), nullable=False)
+    charge_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
+    posted_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    posted_credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_notes.id"))
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    posted_by: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (
+        CheckConstraint("document_type in ('invoice','credit_note')",
+                        name="ck_invoice_drafts_document_type"),
+        CheckConstraint("purpose in ('charge','adjustment')", name="ck_invoice_drafts_purpose"),
+        CheckConstraint("status in ('draft','posted')", name="ck_invoice_drafts_status"),
+    )
+
+
+class InvoiceDraftLine(_DocumentLine, Tracked, Base):
+    __tablename__ = "invoice_draft_lines"
+    draft_id: Mapped[int] = mapped_column(ForeignKey("invoice_drafts.id"), nullable=False,
+                                          index=True)
+    __table_args__ = (
+        UniqueConstraint("draft_id", "line_number"),
+        CheckConstraint(LINE_KINDS_SQL, name="ck_invoice_draft_lines_kind"),
+    )
+
+
+class BillingExclusion(Tracked, SoftDeletable, Base):
+    """Finance left a contract out of a period's run, with the reason (lifted = withdrawn)."""
+
+    __tablename__ = "billing_exclusions"
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), nullable=False, index=True)
+    period_start: Mapped[date] = mapped_column(Date, nullable=False)
+    reason: Mapped[str] = mapped_column(String(500), nullable=False)
 
 
 class Payment(Tracked, Base):
@@ -475,7 +611,9 @@ class Closure(Tracked, Base):
 # Posted financial documents: no UPDATE, no DELETE (enforced by triggers in the migrations).
 IMMUTABLE_TABLES = (
     "invoices",
+    "invoice_lines",
     "credit_notes",
+    "credit_note_lines",
     "payments",
     "payment_applications",
     "payment_reversals",

@@ -1,8 +1,9 @@
 """Security at the store and the login (quality-bars.md, reliability 7 and Security).
 
 - Posted financial documents and the audit log refuse a raw SQL UPDATE or DELETE — on
-  SQLite and on PostgreSQL, for each of invoices, credit_notes, payments,
-  payment_applications, payment_reversals and audit_log — and nothing changes.
+  SQLite and on PostgreSQL, for each of invoices and their lines, credit_notes and their
+  lines, payments, payment_applications, payment_reversals and audit_log — and nothing
+  changes.
 - Failed logins are slowed down (the wait doubles: 1, 2, 4 s …) and a success resets it;
   a session expires after SEITON_SESSION_MINUTES of inactivity, not before.
 """
@@ -19,10 +20,11 @@ from operational_app.store.engine import dispose_engines, read_session, write_se
 from operational_app.store.models import IMMUTABLE_TABLES
 from tests.reliability import writers as W
 
-PROTECTED = ("invoices", "credit_notes", "payments", "payment_applications",
-             "payment_reversals", "audit_log")
+PROTECTED = ("invoices", "invoice_lines", "credit_notes", "credit_note_lines", "payments",
+             "payment_applications", "payment_reversals", "audit_log")
 CHANGES = {  # one column per table that an UPDATE would try to rewrite
     "invoices": "total = 0", "credit_notes": "total = 0", "payments": "amount = 1",
+    "invoice_lines": "amount = 0", "credit_note_lines": "amount = 0",
     "payment_applications": "amount = 1", "payment_reversals": "reason = 'changed'",
     "audit_log": "username = 'someone-else'",
 }
@@ -46,8 +48,27 @@ def financial_url(empty_store_url: str) -> str:
                               amount="200.00")
         billing.reverse_payment(s, "sec", reversal_number="REV-1", payment_number="PAY-2",
                                 reversed_on="2025-03-12", reason="cheque devuelto")
+        _add_lines(s)
     yield url
     dispose_engines()
+
+
+def _add_lines(s) -> None:
+    """One line under the invoice and one under the credit note (inserts are allowed)."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from operational_app.store.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+
+    line = {"line_number": 1, "kind": "fixed_fee", "description": "Renta mensual",
+            "quantity": Decimal(1), "unit_price": Decimal("100"), "amount": Decimal("100.00"),
+            "tax_amount": Decimal("16.00")}
+    invoice = s.scalars(select(Invoice).where(Invoice.invoice_number == W.INVOICES[0])).one()
+    note = s.scalars(select(CreditNote).where(CreditNote.credit_note_number == "NC-1")).one()
+    s.add(InvoiceLine(invoice_id=invoice.id, **line))
+    s.add(CreditNoteLine(credit_note_id=note.id, **line))
+    s.flush()
 
 
 def _snapshot(url: str) -> dict[str, list]:

@@ -9,8 +9,9 @@
     'implementation_plans', 'implementation_milestones', 'devices',
     'tickets', 'ticket_pauses', 'maintenance_plans', 'maintenance_visits',
     'consumable_requests', 'device_events',
-    'meter_readings', 'invoices', 'credit_notes', 'payments', 'payment_applications',
-    'payment_reversals', 'collection_actions',
+    'meter_readings', 'invoices', 'invoice_lines', 'invoice_drafts', 'invoice_draft_lines',
+    'billing_exclusions', 'credit_notes', 'credit_note_lines', 'payments',
+    'payment_applications', 'payment_reversals', 'collection_actions',
     'contract_reviews', 'renewals', 'amendments', 'closures',
 ] -%}
 
