@@ -177,6 +177,35 @@ def empty_raw_tables(warehouse: Path) -> set[str]:
     return empty
 
 
+def source_signature(url: str) -> dict[str, list] | None:
+    """Row count and newest `updated_at` of every source table, or None where a signature
+    cannot prove that nothing changed.
+
+    On SQLite writers are serialised (BEGIN IMMEDIATE) and `updated_at` is set inside the
+    write lock, so an unchanged (count, max updated_at) of every table means no commit
+    since: the refresh can skip starting a load at all (docs/performance.md). On
+    PostgreSQL a transaction may commit late with an older `updated_at` (the cursor lag
+    above), which the signature would miss: there the load always runs and finds out.
+    Soft deletes bump `updated_at`; rows are never hard-deleted.
+    """
+    if not url.startswith("sqlite"):
+        return None
+    from sqlalchemy import func, select
+
+    engine = _sqlite_engine(url)
+    try:
+        with engine.connect() as con:
+            signature = {}
+            for name in source_tables():
+                table = Base.metadata.tables[name]
+                count, newest = con.execute(
+                    select(func.count(), func.max(table.c.updated_at))).one()
+                signature[name] = [int(count), str(newest) if newest is not None else None]
+            return signature
+    finally:
+        engine.dispose()
+
+
 def _normalized_rows(pipeline: dlt.Pipeline) -> dict[str, int]:
     info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
     counts = info.row_counts if info is not None else {}

@@ -92,7 +92,7 @@ def cmd_refresh(args: argparse.Namespace) -> None:
     from seiton.warehouse.refresh import RefreshError, refresh
 
     try:
-        status = refresh(load_settings(), quiet_dbt=args.quiet)
+        status = refresh(load_settings(), quiet_dbt=args.quiet, full=args.full)
     except RefreshError as exc:
         raise CommandError(str(exc)) from exc
     print(f"refresh done in {status['last_timings']['total']:.1f}s")
@@ -248,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("refresh", help="load + build + publish")
     r.add_argument("--quiet", action="store_true", help="hide dbt's own output")
+    r.add_argument("--full", action="store_true",
+                   help="build every model, not only what the changed tables reach")
     r.set_defaults(func=cmd_refresh)
 
     s = sub.add_parser("serve", help="the Streamlit app, with a background refresh")

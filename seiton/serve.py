@@ -1,4 +1,6 @@
-"""`seiton serve`: the Streamlit app plus a background refresh every SEITON_REFRESH_MINUTES."""
+"""`seiton serve`: the Streamlit app plus a background refresh — soon after a write
+(debounced: seiton/warehouse/freshness.py) and, as a fallback, every
+SEITON_REFRESH_MINUTES."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ ENTRY = PROJECT_ROOT / "seiton" / "webapp" / "main.py"
 
 
 def serve(port: int = 8501, refresh_minutes: float | None = None) -> None:
+    from seiton.warehouse import freshness
     from seiton.warehouse.refresh import RefreshError, refresh
 
     settings = load_settings()
@@ -21,12 +24,17 @@ def serve(port: int = 8501, refresh_minutes: float | None = None) -> None:
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
            "--client.toolbarMode", "minimal"]
     app = subprocess.Popen(cmd, cwd=PROJECT_ROOT)
-    print(f"serving on http://localhost:{port}  (background refresh every {interval:g} min)")
+    print(f"serving on http://localhost:{port}  (refresh after writes, and every "
+          f"{interval:g} min)")
+    debouncer = freshness.Debouncer(answered=freshness.requested_at(settings.home) or 0.0)
     try:
         next_refresh = time.monotonic() + interval * 60
         while app.poll() is None:
             time.sleep(1)
-            if interval > 0 and time.monotonic() >= next_refresh:
+            request = freshness.requested_at(settings.home)
+            asked = debouncer.due(request, freshness.now())
+            if asked or (interval > 0 and time.monotonic() >= next_refresh):
+                debouncer.started(request)
                 try:
                     refresh(settings, progress=lambda m: print(f"[refresh] {m}", flush=True),
                             quiet_dbt=True)

@@ -837,6 +837,10 @@ def _processors(conn: Connection, table: Table, names: list[str]) -> list[Any]:
 def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]],
                  dbapi: bool) -> None:
     names = [c.name for c in table.columns]
+    # a column the row leaves out takes its model default, as an ORM insert would
+    defaults = {c.name: c.default.arg for c in table.columns
+                if c.default is not None and c.default.is_scalar}
+    rows = [{**{n: v for n, v in defaults.items() if n not in row}, **row} for row in rows]
     if dbapi:
         procs = _processors(conn, table, names)
         marks = ", ".join("?" * len(names))

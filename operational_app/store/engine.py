@@ -86,13 +86,25 @@ def _sessionmaker(url: str | None, write: bool) -> sessionmaker[Session]:
 
 @contextmanager
 def write_session(url: str | None = None) -> Iterator[Session]:
-    """One write transaction: commits on success, rolls back everything on any error."""
+    """One write transaction: commits on success, rolls back everything on any error.
+
+    A committed transaction on the configured operational DB asks for a warehouse refresh
+    (seiton/warehouse/freshness.py), so an entry reaches the dashboards soon after."""
     session = _sessionmaker(url, True)()
     try:
         with session.begin():
             yield session
     finally:
         session.close()
+    _after_commit(url)
+
+
+def _after_commit(url: str | None) -> None:
+    from seiton.warehouse.freshness import request_refresh
+
+    settings = load_settings()
+    if url is None or url == settings.operational_url:
+        request_refresh(settings.home)
 
 
 @contextmanager

@@ -54,47 +54,90 @@ def _write_status(settings: Settings, status: dict) -> None:
 
 
 def refresh(settings: Settings, progress: Callable[[str], None] = print,
-            *, quiet_dbt: bool = False) -> dict:
+            *, quiet_dbt: bool = False, full: bool = False) -> dict:
+    """Load, then build what the load changed (seiton/warehouse/buildplan.py), then
+    publish. A load that brought nothing builds and publishes nothing."""
+    from ingestion.pipeline import LoadResult, source_signature
+    from seiton.warehouse.buildplan import plan_build, project_fingerprint
     from seiton.warehouse.dbt import run_dbt
     from seiton.warehouse.publish import cleanup_stale, publish
 
     with refresh_lock(settings):
         status = read_status(settings)
+        interrupted = bool(status.get("in_progress"))
+        # a build warehouse made afresh (deleted, restored) holds no earlier build to extend
+        built_before = _holds_a_build(settings.build_warehouse)
         # `seiton doctor` tells an interrupted refresh (killed) from a running one
-        status.update(last_started_at=_now())
+        status.update(last_started_at=_now(), in_progress=True)
         _write_status(settings, status)
         started = time.perf_counter()
         timings: dict[str, float] = {}
         try:
             progress("[1/3] load: operational DB → warehouse raw (dlt)")
             t = time.perf_counter()
-            loaded = load_in_child(settings)
+            signature = source_signature(settings.operational_url)
+            if signature is not None and signature == status.get("source_signature") \
+                    and not interrupted and built_before:
+                loaded = LoadResult(rows_by_table={})  # no commit since the last load
+                progress("      no change in the operational DB since the last load")
+            else:
+                loaded = load_in_child(settings)
+                progress(f"      {loaded.total_rows} changed rows")
             timings["load"] = time.perf_counter() - t
-            progress(f"      {loaded.total_rows} changed rows in {timings['load']:.1f}s")
+            progress(f"      in {timings['load']:.1f}s")
+            changed = {table for table, n in loaded.rows_by_table.items() if n}
+            pending = set(status.get("pending_tables") or ()) | changed
+            # recorded before the build: a failed or killed build is retried next time
+            # taken before the load: what committed during it shows as a change next time
+            status.update(pending_tables=sorted(pending), source_signature=signature)
+            _write_status(settings, status)
 
-            progress("[2/3] build: dbt build (models and tests)")
-            t = time.perf_counter()
-            code = run_dbt(settings, list(REFRESH_BUILD_ARGS), quiet=quiet_dbt)
-            timings["build"] = time.perf_counter() - t
-            if code != 0:
-                raise RefreshError(f"dbt build failed (exit {code}); the published warehouse is unchanged")
-            progress(f"      built in {timings['build']:.1f}s")
+            fingerprint = project_fingerprint()
+            plan = plan_build(pending=pending, fingerprint=fingerprint,
+                              last_fingerprint=status.get("build_fingerprint"),
+                              interrupted=interrupted or bool(status.get("full_build_pending")),
+                              published_exists=published_path_exists(settings) and built_before,
+                              full=full)
+            status.update(last_plan={"mode": plan.mode, "reason": plan.reason,
+                                     "tables": list(plan.tables)})
+            if plan.mode == "full":  # until one succeeds, every refresh builds everything
+                status.update(full_build_pending=True)
+                _write_status(settings, status)
+            if plan.mode == "skip":
+                progress(f"[2/3] build: nothing to build ({plan.reason})")
+                progress("[3/3] publish: the published warehouse is current")
+                timings["build"] = timings["publish"] = 0.0
+            else:
+                what = "every model" if plan.mode == "full" else \
+                    "what " + ", ".join(plan.tables) + " reach"
+                progress(f"[2/3] build: dbt build of {what} ({plan.reason})")
+                t = time.perf_counter()
+                code = run_dbt(settings, [*REFRESH_BUILD_ARGS, *plan.select_args()],
+                               quiet=quiet_dbt)
+                timings["build"] = time.perf_counter() - t
+                if code != 0:
+                    raise RefreshError(f"dbt build failed (exit {code}); the published "
+                                       "warehouse is unchanged")
+                progress(f"      built in {timings['build']:.1f}s")
 
-            progress("[3/3] publish: swap the new marts in for readers")
-            t = time.perf_counter()
-            cleanup_stale(settings.published_warehouse)
-            rows = publish(settings.build_warehouse, settings.published_warehouse,
-                           {"loaded_rows": loaded.rows_by_table})
-            timings["publish"] = time.perf_counter() - t
-            progress(f"      {len(rows)} relations published in {timings['publish']:.1f}s")
+                progress("[3/3] publish: swap the new marts in for readers")
+                t = time.perf_counter()
+                cleanup_stale(settings.published_warehouse)
+                rows = publish(settings.build_warehouse, settings.published_warehouse,
+                               {"loaded_rows": loaded.rows_by_table, "build": plan.mode})
+                timings["publish"] = time.perf_counter() - t
+                progress(f"      {len(rows)} relations published in {timings['publish']:.1f}s")
+                status.update(pending_tables=[], build_fingerprint=fingerprint,
+                              full_build_pending=False, last_published_at=_now())
         except Exception as exc:
-            status.update(last_failure_at=_now(), last_error=str(exc)[:500])
+            status.update(last_failure_at=_now(), last_error=str(exc)[:500], in_progress=False)
             _write_status(settings, status)
             if isinstance(exc, RefreshError):
                 raise
             raise RefreshError(f"{type(exc).__name__}: {exc}") from exc
         timings["total"] = time.perf_counter() - started
-        status.update(last_success_at=_now(), last_timings=timings, last_error=None)
+        status.update(last_success_at=_now(), last_timings=timings, last_error=None,
+                      in_progress=False)
         _write_status(settings, status)
         return status
 
@@ -137,6 +180,20 @@ def load_in_child(settings: Settings):
         return LoadResult(rows_by_table=json.loads(result.read_text()))
     finally:
         result.unlink(missing_ok=True)
+
+
+def _holds_a_build(warehouse: Path) -> bool:
+    """Whether the build warehouse has marts from an earlier build (read-only peek)."""
+    if not warehouse.exists():
+        return False
+    import duckdb
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute("select count(*) from duckdb_tables() "
+                               "where schema_name = 'marts'").fetchone()[0] > 0
+    except duckdb.Error:  # unreadable: build it again from scratch
+        return False
 
 
 def _now() -> str:

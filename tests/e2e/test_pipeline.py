@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from sqlalchemy import text
 
 from tests.e2e.conftest import run_cli
 
@@ -75,11 +76,39 @@ def test_second_refresh_changes_no_mart(demo_copy: Path) -> None:
     from seiton.warehouse.checksums import relation_checksums
 
     before = relation_checksums(published(demo_copy))
+    mtime = published(demo_copy).stat().st_mtime_ns
     run_cli("refresh", "--quiet")
     after = relation_checksums(published(demo_copy))
     assert before == after
     status = json.loads((demo_copy / "refresh_status.json").read_text())
     assert status["last_error"] is None
+    # nothing changed in the operational DB: no build, no publish (docs/performance.md)
+    assert status["last_plan"]["mode"] == "skip"
+    assert published(demo_copy).stat().st_mtime_ns == mtime
+    assert status["last_timings"]["build"] == 0.0
+
+
+def test_a_change_builds_only_what_it_reaches_and_equals_a_full_build(demo_copy: Path) -> None:
+    """One collection action: the build selects what collection_actions reach (and the
+    audit log), publishes, and every mart equals a full build of the same data."""
+    from operational_app.domain import billing
+    from operational_app.store.engine import write_session
+    from seiton.warehouse.checksums import relation_checksums
+
+    with write_session() as s:
+        number = s.execute(text("select max(invoice_number) from invoices")).scalar_one()
+        billing.record_collection_action(s, "e2e", invoice_number=number, action_type="call",
+                                         action_on="2026-10-31", notes="seguimiento")
+    run_cli("refresh", "--quiet")
+    status = json.loads((demo_copy / "refresh_status.json").read_text())
+    assert status["last_plan"] == {"mode": "selected", "reason": "2 changed source table(s)",
+                                   "tables": ["audit_log", "collection_actions"]}
+    assert status["pending_tables"] == []
+    selected = relation_checksums(published(demo_copy))
+    run_cli("refresh", "--quiet", "--full")
+    status = json.loads((demo_copy / "refresh_status.json").read_text())
+    assert status["last_plan"]["mode"] == "full"
+    assert relation_checksums(published(demo_copy)) == selected
 
 
 def test_second_load_extracts_nothing(demo_copy: Path) -> None:
@@ -100,7 +129,8 @@ def test_failed_build_leaves_the_published_warehouse_untouched(demo_copy: Path) 
     with duckdb.connect(str(demo_copy / "warehouse.duckdb")) as con:
         con.execute("insert into raw.accounts select * replace (id + 1000000 as id) "
                     "from raw.accounts limit 1")
-    assert main(["refresh", "--quiet"]) != 0
+    # raw was changed behind the load's back, so only a full build sees it
+    assert main(["refresh", "--quiet", "--full"]) != 0
     assert published(demo_copy).stat().st_mtime_ns == mtime
     assert relation_checksums(published(demo_copy)) == before
     status = json.loads((demo_copy / "refresh_status.json").read_text())

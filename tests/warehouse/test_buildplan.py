@@ -1,0 +1,57 @@
+"""What a refresh builds (seiton/warehouse/buildplan.py): nothing, the changed tables'
+descendants, or everything — decided from the refresh status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from seiton.warehouse.buildplan import plan_build, project_fingerprint
+
+BASE = {"fingerprint": "f1", "last_fingerprint": "f1", "interrupted": False,
+        "published_exists": True}
+
+
+def test_nothing_pending_builds_nothing() -> None:
+    plan = plan_build(pending=set(), **BASE)
+    assert plan.mode == "skip" and plan.select_args() == []
+
+
+def test_changed_tables_select_their_descendants_in_a_stable_order() -> None:
+    plan = plan_build(pending={"tickets", "audit_log"}, **BASE)
+    assert plan.mode == "selected"
+    assert plan.select_args() == ["--select", "source:operational.audit_log+",
+                                  "source:operational.tickets+"]
+
+
+def test_everything_is_built_when_the_state_is_unknown_or_the_project_changed() -> None:
+    cases = {
+        "no published warehouse or no earlier build yet": {**BASE, "published_exists": False},
+        "the previous refresh did not finish its build": {**BASE, "interrupted": True},
+        "the dbt project changed since the last build": {**BASE, "last_fingerprint": "old"},
+        "a full build was asked for": {**BASE, "full": True},
+    }
+    for reason, kwargs in cases.items():
+        plan = plan_build(pending={"tickets"}, **kwargs)
+        assert (plan.mode, plan.reason, plan.select_args()) == ("full", reason, [])
+    # a first build with nothing pending still builds everything
+    assert plan_build(pending=set(), **{**BASE, "last_fingerprint": None}).mode == "full"
+
+
+def test_the_fingerprint_follows_every_file_dbt_reads(tmp_path: Path, monkeypatch) -> None:
+    project = tmp_path / "dbt"
+    (project / "models" / "staging").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text("name: x\n")
+    model = project / "models" / "staging" / "a.sql"
+    model.write_text("select 1\n")
+    monkeypatch.delenv("SEITON_DBT_VARS", raising=False)
+    first = project_fingerprint(project)
+    assert project_fingerprint(project) == first
+    model.write_text("select 2\n")
+    second = project_fingerprint(project)
+    assert second != first
+    (project / "macros").mkdir()
+    (project / "macros" / "m.sql").write_text("{% macro m() %}1{% endmacro %}\n")
+    third = project_fingerprint(project)
+    assert third != second
+    monkeypatch.setenv("SEITON_DBT_VARS", '{"as_of_date": "2026-10-31"}')
+    assert project_fingerprint(project) != third
