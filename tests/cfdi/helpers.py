@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from operational_app.domain import writes
 from operational_app.domain.lookups import find_contract
 from operational_app.domain.taxes import allocate_line_taxes, document_tax
-from operational_app.store.models import Account, Contract, CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from operational_app.store.models import (
+    Account,
+    Contract,
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+)
 
 ACTOR = "tester"
 
