@@ -121,19 +121,20 @@ def _order(item: _Item) -> tuple:
             item.name)
 
 
-def _write(session: Session, item: _Item, actor: str) -> None:
+def _write(session: Session, item: _Item, actor: str, issuer: str | None) -> None:
     fr = item.report
     try:
         with session.begin_nested():
             if item.kind == METADATA:
                 for row in item.rows or []:
                     outcome = domain.record_cancellation(session, actor, row,
-                                                         file_name=item.name)
+                                                         file_name=item.name,
+                                                         issuer_rfc=issuer)
                     fr.inserted += outcome == domain.INSERTED
                     fr.unchanged += outcome == domain.UNCHANGED
             else:
                 outcome = domain.record_cfdi(session, actor, item.cfdi, file_name=item.name,
-                                             xml=item.data)
+                                             xml=item.data, issuer_rfc=issuer)
                 fr.inserted += outcome == domain.INSERTED
                 fr.unchanged += outcome == domain.UNCHANGED
     except ValidationError as exc:
@@ -158,8 +159,9 @@ def run(items: list[_Item], report: ImportReport, actor: str, url: str | None, *
             continue
         try:
             with write_session(url) as session:
+                issuer = domain.company_rfc(session)
                 for item in batch:
-                    _write(session, item, actor)
+                    _write(session, item, actor, issuer)
                 if not commit:
                     raise _Discard
         except _Discard:

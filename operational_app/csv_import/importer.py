@@ -164,7 +164,7 @@ def _list_dir(path: Path) -> tuple[list[tuple[str, Source]], list[CsvError]]:
         if p.is_file() and not p.name.startswith(".")
     ]
     if not items:
-        return [], [CsvError("", "the folder holds no CSV or CFDI files (expected names: "
+        return [], [CsvError("", "the folder holds no CSV files and no CFDI (expected names: "
                                  f"{', '.join(IMPORT_ORDER)}, or *.xml)", None, str(path))]
     return items, []
 

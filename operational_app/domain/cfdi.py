@@ -29,10 +29,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from operational_app.cfdi.reader import Cfdi, DoctoRelacionado, Pago
-from operational_app.domain import billing, writes
+from operational_app.domain import billing, settings, writes
 from operational_app.domain.errors import FieldError, ValidationError
 from operational_app.domain.fields import Checker, check_actor, first_of_month
-from operational_app.domain.fiscal import fiscal_config
 from operational_app.domain.lookups import (
     find_contract,
     find_credit_note,
@@ -118,11 +117,16 @@ def stamped_invoice_uuid(session: Session, invoice_id: int) -> str | None:
 # --------------------------------------------------------------------------- entry point
 
 
+def company_rfc(session: Session) -> str | None:
+    return settings.value(session, settings.ISSUER_RFC)
+
+
 def record_cfdi(session: Session, actor: str, cfdi: Cfdi, *, file_name: str,
-                xml: bytes) -> str:
-    """Record one stamped CFDI; `unchanged` when this very document was imported before."""
+                xml: bytes, issuer_rfc: str | None = None) -> str:
+    """Record one stamped CFDI; `unchanged` when this very document was imported before.
+    `issuer_rfc`: the company's RFC when the caller already read it (a batch of files)."""
     actor = check_actor(actor)
-    issuer = fiscal_config(session).rfc
+    issuer = issuer_rfc or company_rfc(session)
     if not issuer:
         raise _refuse(f"{ROOT}/cfdi:Emisor/@Rfc", "the company's RFC is not configured "
                                                   "(admin page or SEITON_ISSUER_RFC)")
@@ -493,11 +497,11 @@ def _call(fn, session: Session, actor: str, node, where: str, **kwargs):
 
 
 def record_cancellation(session: Session, actor: str, row: MetadataRow, *,
-                        file_name: str) -> str:
+                        file_name: str, issuer_rfc: str | None = None) -> str:
     """A cancelled CFDI (Estatus 0) from the SAT's metadata; `unchanged` when already there
     with the same cancellation date. Rows of other issuers are refused."""
     actor = check_actor(actor)
-    issuer = fiscal_config(session).rfc
+    issuer = issuer_rfc or company_rfc(session)
     if row.issuer_rfc != issuer:
         raise _refuse("RfcEmisor", f"the issuer {row.issuer_rfc} is not the company "
                                    f"({issuer or 'not configured'})", row.line)
