@@ -99,7 +99,7 @@ recomputed_open as (
     from month_ends
     inner join invoices
         on month_ends.month_end >= invoices.issued_on
-        and (invoices.cancelled_on is null or invoices.cancelled_on > month_ends.month_end)
+        and (invoices.cancelled_on is null or month_ends.month_end < invoices.cancelled_on)
 
 ),
 

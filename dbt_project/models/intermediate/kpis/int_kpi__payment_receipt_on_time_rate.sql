@@ -93,10 +93,13 @@ ppd_payments as (
         on contracts.account_id = accounts.account_id
     left join stamped
         on invoices.invoice_id = stamped.invoice_id
-    where coalesce(stamped.cfdi_payment_method, case
-        when contracts.payment_terms_days > 0 then 'PPD' else 'PUE'
-    end) = 'PPD'
-        and payments.payment_id not in (select reversals.payment_id from reversals)
+    left join reversals
+        on payments.payment_id = reversals.payment_id
+    where reversals.payment_id is null
+        and coalesce(
+            stamped.cfdi_payment_method,
+            case when contracts.payment_terms_days > 0 then 'PPD' else 'PUE' end
+        ) = 'PPD'
     group by payments.payment_id, payments.payment_number, payments.received_on
 
 ),

@@ -70,6 +70,21 @@ transaction_types as (
 
 ),
 
+-- the account of a CFDI de pago: that of the first payment it proves
+pago_accounts as (
+
+    select
+        cfdi_payments.cfdi_document_id,
+        min(accounts.account_code) as account_code,
+    from {{ ref('stg_operational__cfdi_payments') }} as cfdi_payments
+    inner join payments
+        on cfdi_payments.payment_id = payments.payment_id
+    inner join accounts
+        on payments.account_id = accounts.account_id
+    group by cfdi_payments.cfdi_document_id
+
+),
+
 -- devices and invoices resolved to their contract once, for the records hanging off them
 device_contracts as (
 
@@ -479,17 +494,7 @@ events as (
     left join invoice_contracts
         on coalesce(documents.invoice_id, cfdi_credit_notes.invoice_id)
         = invoice_contracts.invoice_id
-    left join (
-        select
-            cfdi_payments.cfdi_document_id,
-            min(accounts.account_code) as account_code,
-        from {{ ref('stg_operational__cfdi_payments') }} as cfdi_payments
-        inner join payments
-            on cfdi_payments.payment_id = payments.payment_id
-        inner join accounts
-            on payments.account_id = accounts.account_id
-        group by cfdi_payments.cfdi_document_id
-    ) as pago_accounts
+    left join pago_accounts
         on documents.cfdi_document_id = pago_accounts.cfdi_document_id
 
     union all
