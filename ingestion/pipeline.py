@@ -22,8 +22,9 @@ from operational_app.store.types import ExactDecimal
 
 PIPELINE_NAME = "seiton_operational"
 DATASET = "raw"
-# Secrets never leave the operational DB.
-EXCLUDED_COLUMNS = {"users": {"password_hash"}}
+# Secrets never leave the operational DB; nor does a CFDI's XML (finance opens it from the
+# operational DB; the warehouse needs only its facts).
+EXCLUDED_COLUMNS = {"users": {"password_hash"}, "cfdi_documents": {"xml"}}
 # On PostgreSQL concurrent transactions can commit out of cursor order, so a row committed
 # late with an older `updated_at` would be missed: re-read a short window (merge on `id`
 # de-duplicates). SQLite writers are serialised by BEGIN IMMEDIATE, so no lag is needed

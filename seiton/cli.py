@@ -70,6 +70,26 @@ def cmd_import(args: argparse.Namespace) -> None:
         raise CommandError(f"import refused: {len(report.errors)} error(s); nothing written for those files")
 
 
+def cmd_cfdi_export(args: argparse.Namespace) -> None:
+    from operational_app.cfdi import export
+    from operational_app.store.engine import read_session
+
+    try:
+        period = export.parse_period(args.period)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    settings = load_settings()
+    with read_session(settings.operational_url) as session:
+        report = export.build_period(session, period)
+    folder = Path(args.to) if args.to else export.default_folder(settings.home, period)
+    written = export.write_files(report, folder)
+    print(f"{len(written)} CFDI written to {folder}")
+    for err in report.errors:
+        print(err, file=sys.stderr)
+    if not report.ok:
+        raise CommandError(f"{len(report.errors)} document(s) not exported (reasons above)")
+
+
 def cmd_load(args: argparse.Namespace) -> None:
     from ingestion.pipeline import load
 
@@ -235,10 +255,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="do nothing when the operational DB already holds data (make demo)")
     d.set_defaults(func=cmd_demo_data)
 
-    i = sub.add_parser("import", help="import the CSV files found in DIR (each file all-or-nothing)")
+    i = sub.add_parser("import", help="import the CSV and CFDI (*.xml, SAT metadata) files "
+                                      "found in DIR (each file all-or-nothing)")
     i.add_argument("dir")
     i.add_argument("--user", default="import", help="username recorded in the audit log")
     i.set_defaults(func=cmd_import)
+
+    cf = sub.add_parser("cfdi", help="CFDI 4.0 for the company's PAC")
+    cfsub = cf.add_subparsers(dest="cfdi_command", required=True)
+    ce = cfsub.add_parser("export", help="unsigned CFDI 4.0 XML of the period's posted "
+                                         "invoices and credit notes")
+    ce.add_argument("period", help="the billing month, YYYY-MM")
+    ce.add_argument("--to", help="folder (default $SEITON_HOME/cfdi/export/PERIOD)")
+    ce.set_defaults(func=cmd_cfdi_export)
 
     sub.add_parser("load", help="dlt: operational DB → warehouse raw, incremental").set_defaults(func=cmd_load)
 

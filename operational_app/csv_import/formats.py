@@ -351,6 +351,12 @@ FORMATS_LIST: list[FileFormat] = [
             _c("region", "text", "e.g. CDMX, Jalisco, Baja California"),
             _r("tax_rate", "decimal", "IVA as a fraction: 0.16, or 0.08 in the border region "
                                       "(below 1)", places=4),
+            _c("fiscal_postal_code", "text", "the CFDI Receptor's fiscal postal code: 5 "
+                                             "digits of the SAT's c_CodigoPostal"),
+            _c("fiscal_regime", "text", "the Receptor's régimen fiscal, a c_RegimenFiscal "
+                                        "code (e.g. 601), fitting the RFC's kind"),
+            _c("cfdi_use", "text", "uso CFDI, a c_UsoCFDI code (e.g. G03; empty = G03 at "
+                                   "export)", normalize=str.upper),
         ),
         key=("account_code",),
         create=_call(sales.create_account),

@@ -1,4 +1,5 @@
-"""`seiton import DIR`: CSV files → the domain layer, each file all-or-nothing.
+"""`seiton import DIR`: CSV files → the domain layer, each file all-or-nothing (the CFDI
+XML files and the SAT's metadata file of the folder go to operational_app/cfdi/importer.py).
 
 - Files of a folder are imported in dependency order (formats.IMPORT_ORDER); a file name
   that is not a known format is an error.
@@ -163,8 +164,8 @@ def _list_dir(path: Path) -> tuple[list[tuple[str, Source]], list[CsvError]]:
         if p.is_file() and not p.name.startswith(".")
     ]
     if not items:
-        return [], [CsvError("", "the folder holds no CSV files (expected names: "
-                                 f"{', '.join(IMPORT_ORDER)})", None, str(path))]
+        return [], [CsvError("", "the folder holds no CSV files and no CFDI (expected names: "
+                                 f"{', '.join(IMPORT_ORDER)}, or *.xml)", None, str(path))]
     return items, []
 
 
@@ -178,8 +179,12 @@ def _run(
     except ValidationError as exc:
         report.general_errors.append(CsvError("", f"the importing user: {exc.errors[0].reason}"))
         return report
+    # *.xml CFDI and the SAT's metadata file go to the CFDI import, after the CSV files
+    from operational_app.cfdi import importer as cfdi_import
+
+    items, cfdi_items = cfdi_import.split(items)
     plan = _plan(items, report)
-    if not plan:
+    if not plan and not cfdi_items:
         return report
     if not _schema_ready(url):
         report.general_errors.append(CsvError(
@@ -189,9 +194,11 @@ def _run(
     if commit:
         for item in plan:
             _import_one(item, actor, url, limit)
-    else:
+    elif plan:
         _preview_all(plan, actor, url, limit)
     _note_dependencies(plan)
+    if cfdi_items:
+        cfdi_import.run(cfdi_items, report, actor, url, commit=commit, limit=limit)
     return report
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from operational_app.domain import writes
+from operational_app.domain import fiscal, writes
 from operational_app.domain.fields import Checker, check_actor
 from operational_app.domain.lookups import find_account, find_opportunity, find_proposal
 from operational_app.store.models import (
@@ -51,7 +51,11 @@ def create_account(
     tax_id: Any = None,
     segment: Any = None,
     region: Any = None,
+    fiscal_postal_code: Any = None,
+    fiscal_regime: Any = None,
+    cfdi_use: Any = None,
 ) -> Account:
+    """The fiscal fields are the CFDI Receptor's (docs/cfdi.md): optional, catalogue codes."""
     actor = check_actor(actor)
     v = Checker()
     code = v.text("account_code", account_code, Account.account_code, required=True)
@@ -65,10 +69,14 @@ def create_account(
             v.fail("tax_id", "is not an RFC (3–4 letters, 6 digits YYMMDD, 3-character homoclave)")
     segment_ = v.text("segment", segment, Account.segment)
     region_ = v.text("region", region, Account.region)
+    postal, regime, use = fiscal.check_account_fiscal(
+        v, rfc if not v.has_error("tax_id") else None, fiscal_postal_code, fiscal_regime,
+        cfdi_use)
     v.unique("account_code", code, find_account(session, code, include_withdrawn=True), "account")
     v.check()
     row = Account(account_code=code, name=name_, tax_rate=rate, tax_id=rfc, segment=segment_,
-                  region=region_)
+                  region=region_, fiscal_postal_code=postal, fiscal_regime=regime,
+                  cfdi_use=use)
     return writes.insert(session, actor, row, code, "account_code")
 
 

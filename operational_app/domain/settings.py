@@ -23,6 +23,11 @@ class Setting:
     key: str
     default: str | None = None
     env: str | None = None  # the environment variable that overrides it, if any
+    demo: str | None = None  # the value in demo mode (SEITON_DEMO_MODE) when none is set
+
+
+def demo_mode() -> bool:
+    return os.environ.get("SEITON_DEMO_MODE", "").lower() in {"1", "true", "yes"}
 
 
 def stored(session: Session, key: str) -> str | None:
@@ -31,11 +36,16 @@ def stored(session: Session, key: str) -> str | None:
 
 
 def value(session: Session, setting: Setting) -> str | None:
-    """Environment, then the stored value, then the default."""
+    """Environment, then the stored value, then (in demo mode) the demo value, then the
+    default."""
     if setting.env and os.environ.get(setting.env):
         return os.environ[setting.env]
     found = stored(session, setting.key)
-    return found if found is not None else setting.default
+    if found is not None:
+        return found
+    if setting.demo is not None and demo_mode():
+        return setting.demo
+    return setting.default
 
 
 def set_setting(session: Session, actor: str, *, key: str, value: object) -> AppSetting:
@@ -55,3 +65,11 @@ def set_setting(session: Session, actor: str, *, key: str, value: object) -> App
 INVOICE_SERIES = Setting("invoice_series", default="F", env="SEITON_INVOICE_SERIES")
 CREDIT_NOTE_SERIES = Setting("credit_note_series", default="NC",
                              env="SEITON_CREDIT_NOTE_SERIES")
+
+# The company's fiscal data for the CFDI (docs/cfdi.md); validated by domain/fiscal.py.
+ISSUER_RFC = Setting("issuer_rfc", env="SEITON_ISSUER_RFC", demo="SIM160301K55")
+ISSUER_NAME = Setting("issuer_name", env="SEITON_ISSUER_NAME",
+                      demo="SEITON SERVICIOS DE IMPRESION")
+ISSUER_REGIME = Setting("issuer_regime", default="601", env="SEITON_ISSUER_REGIME")
+ISSUER_POSTAL_CODE = Setting("issuer_postal_code", env="SEITON_ISSUER_POSTAL_CODE",
+                             demo="06600")

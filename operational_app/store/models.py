@@ -122,6 +122,10 @@ class Account(Tracked, SoftDeletable, Base):
     segment: Mapped[str | None] = mapped_column(String(20))
     region: Mapped[str | None] = mapped_column(String(40))
     tax_rate: Mapped[Decimal] = mapped_column(ExactDecimal(6, 4), nullable=False)
+    # the CFDI Receptor's fiscal data (docs/cfdi.md); optional until the account is invoiced
+    fiscal_postal_code: Mapped[str | None] = mapped_column(String(5))
+    fiscal_regime: Mapped[str | None] = mapped_column(String(3))
+    cfdi_use: Mapped[str | None] = mapped_column(String(4))
 
 
 class Opportunity(Tracked, SoftDeletable, Base):
@@ -608,6 +612,87 @@ class Closure(Tracked, Base):
     devices_retrieved: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
+# --------------------------------------------------------------------------- CFDI (docs/cfdi.md)
+
+
+class CfdiDocument(Tracked, Base):
+    """A stamped CFDI the company issued (ingreso, egreso or pago), imported from its XML:
+    what the SAT holds, kept beside the product's own documents and never merged into
+    them — an invoice whose CFDI says other amounts keeps its own (reconciliation shows
+    the difference). Immutable; the XML itself is kept so finance can open it."""
+
+    __tablename__ = "cfdi_documents"
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    cfdi_type: Mapped[str] = mapped_column(String(1), nullable=False)
+    version: Mapped[str] = mapped_column(String(3), nullable=False)
+    series: Mapped[str | None] = mapped_column(String(25))
+    folio: Mapped[str | None] = mapped_column(String(40))
+    issuer_rfc: Mapped[str] = mapped_column(String(13), nullable=False)
+    receiver_rfc: Mapped[str] = mapped_column(String(13), nullable=False)
+    receiver_name: Mapped[str | None] = mapped_column(String(300))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    stamped_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    pac_rfc: Mapped[str | None] = mapped_column(String(13))
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    exchange_rate: Mapped[Decimal | None] = mapped_column(Rate())
+    payment_method: Mapped[str | None] = mapped_column(String(3))
+    subtotal: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    tax_amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    total: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    relation_type: Mapped[str | None] = mapped_column(String(2))
+    related_uuids: Mapped[str | None] = mapped_column(String(400))  # space-separated
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_notes.id"), index=True)
+    # matched: to a document the product posted; created: the import wrote the invoice,
+    # credit note or payments; history: a CFDI 3.3 kept for the record only
+    import_outcome: Mapped[str] = mapped_column(String(10), nullable=False)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    xml_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    xml: Mapped[str] = mapped_column(Text, nullable=False)  # not loaded into the warehouse
+    __table_args__ = (
+        CheckConstraint("cfdi_type in ('I','E','P')", name="ck_cfdi_documents_type"),
+        CheckConstraint("import_outcome in ('matched','created','history')",
+                        name="ck_cfdi_documents_outcome"),
+    )
+
+
+class CfdiPayment(Tracked, Base):
+    """One `Pago` node of a CFDI de pago and the payment it proves (created by the import,
+    or an existing payment of the same account, date and amount). Immutable."""
+
+    __tablename__ = "cfdi_payments"
+    cfdi_document_id: Mapped[int] = mapped_column(ForeignKey("cfdi_documents.id"),
+                                                  nullable=False, index=True)
+    pago_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), nullable=False,
+                                            index=True)
+    paid_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    import_outcome: Mapped[str] = mapped_column(String(10), nullable=False)
+    __table_args__ = (
+        UniqueConstraint("cfdi_document_id", "pago_number"),
+        CheckConstraint("import_outcome in ('matched','created')",
+                        name="ck_cfdi_payments_outcome"),
+    )
+
+
+class CfdiCancellation(Tracked, Base):
+    """A CFDI the SAT's metadata lists as cancelled (Estatus 0), from FechaCancelacion.
+    Kept by UUID: the SAT is the authority even when the XML was never imported.
+    Immutable."""
+
+    __tablename__ = "cfdi_cancellations"
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    issuer_rfc: Mapped[str] = mapped_column(String(13), nullable=False)
+    receiver_rfc: Mapped[str] = mapped_column(String(13), nullable=False)
+    pac_rfc: Mapped[str | None] = mapped_column(String(13))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    certified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    effect: Mapped[str] = mapped_column(String(1), nullable=False)
+    cancelled_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+
+
 # Posted financial documents: no UPDATE, no DELETE (enforced by triggers in the migrations).
 IMMUTABLE_TABLES = (
     "invoices",
@@ -617,5 +702,8 @@ IMMUTABLE_TABLES = (
     "payments",
     "payment_applications",
     "payment_reversals",
+    "cfdi_documents",
+    "cfdi_payments",
+    "cfdi_cancellations",
     "audit_log",
 )

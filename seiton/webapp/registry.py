@@ -155,3 +155,22 @@ register(PageSpec(
     kind="finance",
     icon=":material/rule:",
 ))
+
+# CFDI (operational_app/pages/cfdi.py; docs/cfdi.md): finance opens any invoice's XML and
+# downloads a period's export; the admin edits the company's fiscal data.
+register(PageSpec(
+    key="cfdi",
+    title={"es": "CFDI", "en": "CFDI"},
+    section="section_finance",
+    target="operational_app.pages.cfdi:render",
+    kind="finance",
+    icon=":material/description:",
+))
+register(PageSpec(
+    key="datos-fiscales",
+    title={"es": "Datos fiscales", "en": "Fiscal data"},
+    section="section_admin",
+    target="operational_app.pages.cfdi:render_fiscal",
+    kind="admin",
+    icon=":material/account_balance:",
+))

@@ -2,8 +2,8 @@
 
 - Posted financial documents and the audit log refuse a raw SQL UPDATE or DELETE — on
   SQLite and on PostgreSQL, for each of invoices and their lines, credit_notes and their
-  lines, payments, payment_applications, payment_reversals and audit_log — and nothing
-  changes.
+  lines, payments, payment_applications, payment_reversals, the imported CFDI, their Pago
+  links and cancellations, and audit_log — and nothing changes.
 - Failed logins are slowed down (the wait doubles: 1, 2, 4 s …) and a success resets it;
   a session expires after SEITON_SESSION_MINUTES of inactivity, not before.
 """
@@ -21,11 +21,14 @@ from operational_app.store.models import IMMUTABLE_TABLES
 from tests.reliability import writers as W
 
 PROTECTED = ("invoices", "invoice_lines", "credit_notes", "credit_note_lines", "payments",
-             "payment_applications", "payment_reversals", "audit_log")
+             "payment_applications", "payment_reversals", "cfdi_documents", "cfdi_payments",
+             "cfdi_cancellations", "audit_log")
 CHANGES = {  # one column per table that an UPDATE would try to rewrite
     "invoices": "total = 0", "credit_notes": "total = 0", "payments": "amount = 1",
     "invoice_lines": "amount = 0", "credit_note_lines": "amount = 0",
     "payment_applications": "amount = 1", "payment_reversals": "reason = 'changed'",
+    "cfdi_documents": "total = 0", "cfdi_payments": "pago_number = 9",
+    "cfdi_cancellations": "amount = 0",
     "audit_log": "username = 'someone-else'",
 }
 
@@ -68,7 +71,39 @@ def _add_lines(s) -> None:
     note = s.scalars(select(CreditNote).where(CreditNote.credit_note_number == "NC-1")).one()
     s.add(InvoiceLine(invoice_id=invoice.id, **line))
     s.add(CreditNoteLine(credit_note_id=note.id, **line))
+    _add_cfdi(s, invoice)
     s.flush()
+
+
+def _add_cfdi(s, invoice) -> None:
+    """A stamped CFDI of the invoice, a Pago link and a cancellation (inserts are allowed)."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from operational_app.store.models import (
+        CfdiCancellation,
+        CfdiDocument,
+        CfdiPayment,
+        Payment,
+    )
+
+    at = datetime(2025, 3, 5, 10)
+    doc = CfdiDocument(uuid="0" * 8 + "-0000-4000-8000-" + "0" * 12, cfdi_type="I",
+                       version="4.0", issuer_rfc="SIM160301K55", receiver_rfc="XAXX010101000",
+                       issued_at=at, stamped_at=at, currency="MXN", subtotal=Decimal(100),
+                       tax_amount=Decimal(16), total=Decimal(116), invoice_id=invoice.id,
+                       import_outcome="matched", file_name="F.xml", xml_sha256="0" * 64,
+                       xml="<x/>")
+    s.add(doc)
+    s.flush()
+    payment = s.scalars(select(Payment)).first()
+    s.add(CfdiPayment(cfdi_document_id=doc.id, pago_number=1, payment_id=payment.id,
+                      paid_at=at, import_outcome="matched"))
+    s.add(CfdiCancellation(uuid=doc.uuid, issuer_rfc="SIM160301K55",
+                           receiver_rfc="XAXX010101000", issued_at=at, amount=Decimal(116),
+                           effect="I", cancelled_at=at, file_name="meta.txt"))
 
 
 def _snapshot(url: str) -> dict[str, list]:

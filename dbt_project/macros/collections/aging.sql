@@ -15,7 +15,8 @@
       open_amount(D) = total − Σ settled_amount of the invoice's movements dated ≤ D
       movements: payment applications dated by the payment's received_on (+), reversals of
       those payments dated by reversed_on (−), credit notes (total part) by issued_on (+).
-      Invoices issued after D are left out; open_amount ≤ 0.005 is not listed.
+      Invoices issued after D are left out, and so are invoices whose CFDI was cancelled
+      on or before D (docs/cfdi.md); open_amount ≤ 0.005 is not listed.
       days_past_due = D − due_on; bucket by ar_bucket().
 -#}
 {% macro ar_aging_sql(as_of_dates_sql, documents, movements, actions) -%}
@@ -61,6 +62,7 @@ issued as (
     from documents
     inner join as_of_dates
         on documents.issued_on <= as_of_dates.as_of_date
+        and (documents.cancelled_on is null or documents.cancelled_on > as_of_dates.as_of_date)
 
 ),
 

@@ -38,6 +38,7 @@
         'dso_days': {'aggregation': 'external', 'model': none},
         'cei_pct': {'aggregation': 'external', 'model': none},
         'overdue_60_pct': {'aggregation': 'external', 'model': none},
+        'payment_receipt_on_time_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__payment_receipt_on_time_rate'},
         'renewal_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__renewal_rate'},
         'logo_churn_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__logo_churn_rate'},
         'grr_pct': {'aggregation': 'ratio_pct', 'model': 'int_kpi__grr_pct'},

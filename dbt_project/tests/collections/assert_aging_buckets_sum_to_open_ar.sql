@@ -1,7 +1,7 @@
 -- For every month end, the aging buckets add up to the open AR (in MXN and per currency),
 -- and that open AR equals an independent recomputation straight from the staged documents
 -- (total − payment applications dated ≤ M, unless reversed ≤ M − credit notes issued ≤ M,
--- invoices issued ≤ M, open > 0.005). Returns the month ends where anything disagrees.
+-- invoices issued ≤ M and not cancelled by M, open > 0.005). Returns the month ends where anything disagrees.
 
 with
 
@@ -99,6 +99,7 @@ recomputed_open as (
     from month_ends
     inner join invoices
         on month_ends.month_end >= invoices.issued_on
+        and (invoices.cancelled_on is null or month_ends.month_end < invoices.cancelled_on)
 
 ),
 

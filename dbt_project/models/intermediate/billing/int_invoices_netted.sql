@@ -2,7 +2,8 @@
     Invoices issued up to the as-of date for billing periods up to the as-of month, each
     net of the subtotal part of its credit notes issued up to the as-of date
     (billing-and-collections.md, Reconciliation). The period is the invoice's
-    period_start month.
+    period_start month. An invoice whose CFDI is cancelled by the as-of date is left out
+    (docs/cfdi.md): its period is not invoiced unless a substitute invoices it.
 -#}
 
 with
@@ -22,6 +23,12 @@ credit_notes as (
 as_of as (
 
     select * from {{ ref('int_as_of_date') }}
+
+),
+
+stamped as (
+
+    select * from {{ ref('int_invoices_stamped') }}
 
 ),
 
@@ -59,6 +66,10 @@ final as (
         and invoices.period_start <= as_of.as_of_month_end
     left join credits
         on invoices.invoice_id = credits.invoice_id
+    left join stamped
+        on invoices.invoice_id = stamped.invoice_id
+    where stamped.cancelled_on is null
+        or stamped.cancelled_on > as_of.as_of_date
 
 )
 

@@ -31,6 +31,12 @@ fx_rates as (
 
 ),
 
+stamped as (
+
+    select * from {{ ref('int_invoices_stamped') }}
+
+),
+
 issued as (
 
     select invoices.*
@@ -59,7 +65,10 @@ joined as (
         issued.subtotal,
         issued.tax_amount,
         issued.total,
+        stamped.cancelled_on,
     from issued
+    left join stamped
+        on issued.invoice_id = stamped.invoice_id
     left join contracts
         on issued.contract_id = contracts.contract_id
     left join accounts
@@ -108,6 +117,7 @@ final as (
         fx_rate_date,
         fx_rate_to_mxn,
         {{ money_times('total', 'fx_rate_to_mxn') }} as total_mxn,
+        cancelled_on,
     from converted
 
 )

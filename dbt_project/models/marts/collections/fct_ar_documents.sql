@@ -32,6 +32,7 @@ final as (
         fx_rate_date,
         fx_rate_to_mxn,
         total_mxn,
+        cancelled_on,
     from documents
 
 )

@@ -11,7 +11,8 @@
     'consumable_requests', 'device_events',
     'meter_readings', 'invoices', 'invoice_lines', 'invoice_drafts', 'invoice_draft_lines',
     'billing_exclusions', 'credit_notes', 'credit_note_lines', 'payments',
-    'payment_applications', 'payment_reversals', 'collection_actions',
+    'payment_applications', 'payment_reversals', 'cfdi_documents', 'cfdi_payments',
+    'cfdi_cancellations', 'collection_actions',
     'contract_reviews', 'renewals', 'amendments', 'closures',
 ] -%}
 

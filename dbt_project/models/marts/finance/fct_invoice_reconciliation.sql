@@ -28,6 +28,12 @@ contracts as (
 
 ),
 
+stamped_periods as (
+
+    select * from {{ ref('int_contract_periods_stamped') }}
+
+),
+
 invoiced as (
 
     select
@@ -106,9 +112,13 @@ final as (
         joined.credit_note_count,
         joined.credited_subtotal,
         joined.has_estimated_reads,
+        stamped_periods.cfdi_status,
     from joined
     inner join contracts
         on joined.contract_id = contracts.contract_id
+    left join stamped_periods
+        on joined.contract_id = stamped_periods.contract_id
+        and joined.period_start = stamped_periods.period_start
 
 )
 

@@ -70,6 +70,21 @@ transaction_types as (
 
 ),
 
+-- the account of a CFDI de pago: that of the first payment it proves
+pago_accounts as (
+
+    select
+        cfdi_payments.cfdi_document_id,
+        min(accounts.account_code) as account_code,
+    from {{ ref('stg_operational__cfdi_payments') }} as cfdi_payments
+    inner join payments
+        on cfdi_payments.payment_id = payments.payment_id
+    inner join accounts
+        on payments.account_id = accounts.account_id
+    group by cfdi_payments.cfdi_document_id
+
+),
+
 -- devices and invoices resolved to their contract once, for the records hanging off them
 device_contracts as (
 
@@ -461,6 +476,56 @@ events as (
         on reversals.payment_id = payments.payment_id
     inner join accounts
         on payments.account_id = accounts.account_id
+
+    union all
+
+    -- stamped CFDI (docs/cfdi.md): an ingreso or egreso under its invoice's contract, a
+    -- pago under the account of the first payment it proves
+    select
+        'cfdi_documents' as transaction_type,
+        documents.cfdi_document_id as record_id,
+        documents.stamped_at as event_at,
+        coalesce(invoice_contracts.account_code, pago_accounts.account_code) as account_code,
+        invoice_contracts.contract_number,
+        documents.uuid as business_key,
+    from {{ ref('stg_operational__cfdi_documents') }} as documents
+    left join {{ ref('stg_operational__credit_notes') }} as cfdi_credit_notes
+        on documents.credit_note_id = cfdi_credit_notes.credit_note_id
+    left join invoice_contracts
+        on coalesce(documents.invoice_id, cfdi_credit_notes.invoice_id)
+        = invoice_contracts.invoice_id
+    left join pago_accounts
+        on documents.cfdi_document_id = pago_accounts.cfdi_document_id
+
+    union all
+
+    select
+        'cfdi_payments' as transaction_type,
+        cfdi_payments.cfdi_payment_id as record_id,
+        cfdi_payments.paid_at as event_at,
+        accounts.account_code,
+        null as contract_number,
+        payments.payment_number as business_key,
+    from {{ ref('stg_operational__cfdi_payments') }} as cfdi_payments
+    inner join payments
+        on cfdi_payments.payment_id = payments.payment_id
+    inner join accounts
+        on payments.account_id = accounts.account_id
+
+    union all
+
+    select
+        'cfdi_cancellations' as transaction_type,
+        cancellations.cfdi_cancellation_id as record_id,
+        cancellations.cancelled_at as event_at,
+        invoice_contracts.account_code,
+        invoice_contracts.contract_number,
+        cancellations.uuid as business_key,
+    from {{ ref('stg_operational__cfdi_cancellations') }} as cancellations
+    left join {{ ref('stg_operational__cfdi_documents') }} as cancelled
+        on cancellations.uuid = cancelled.uuid
+    left join invoice_contracts
+        on cancelled.invoice_id = invoice_contracts.invoice_id
 
     union all
 
