@@ -135,13 +135,22 @@ def check_reading_date(v: Checker, device: Device | None, read: date | None) -> 
     check_device_life(v, "read_on", read, device)
 
 
-def check_same_key(v: Checker, serial: str | None, same: MeterReading | None, read: date,
-                   reset: bool) -> None:
-    if same is not None and same.deleted_at is None:
+def check_same_key(v: Checker, serial: str | None, same: tuple[str, int, int] | None,
+                   read: date, reset: bool) -> None:
+    """`same` is the live reading already stored under this key: (review status, mono,
+    color); a withdrawn one does not count (its row is reused)."""
+    if same is not None:
+        status, mono, color = same
         kind = "meter-reset reading" if reset else "reading"
-        status = "" if same.review_status in meter_rules.COUNTING else \
-            f" ({same.review_status} for review)"
-        v.fail("read_on", f"a {kind} of device {serial} on {read} already exists{status}")
+        held = "" if status in meter_rules.COUNTING else f", {status} for review"
+        v.fail("read_on", f"a {kind} of device {serial} on {read} already exists (mono {mono}, "
+                          f"color {color}{held})")
+
+
+def live_key(row: MeterReading | None) -> tuple[str, int, int] | None:
+    if row is None or row.deleted_at is not None:
+        return None
+    return row.review_status, row.mono_counter, row.color_counter
 
 
 def review_fields(reasons: list[str], review: bool) -> dict[str, Any]:
@@ -184,7 +193,7 @@ def record_meter_reading(
     reasons: list[str] = []
     if device is not None and read is not None and reset is not None:
         same = _same_key_reading(session, device.id, read, reset)
-        check_same_key(v, serial_, same, read, reset)
+        check_same_key(v, serial_, live_key(same), read, reset)
         if not v.has_error("read_on"):
             revive = same
             t = meter_rules.thresholds(session) if review else None

@@ -204,7 +204,7 @@ def check_resolution(v: Checker, number: str | None, ticket: Ticket, at: datetim
 MAX_TEST_PAGES = 10_000  # a visit's test prints; more is a typing mistake
 
 
-def test_pages(v: Checker, mono: Any, color: Any) -> tuple[int | None, int | None]:
+def parse_test_pages(v: Checker, mono: Any, color: Any) -> tuple[int | None, int | None]:
     """The test pages a technician printed on a visit (docs/meter-capture.md, test copies):
     credited in the billing of the visit's period."""
     return (v.integer("test_mono_pages", mono, maximum=MAX_TEST_PAGES),
@@ -238,7 +238,7 @@ def resolve_ticket(
     number, ticket = _ticket_ref(v, session, ticket_number)
     at = v.timestamp("resolved_at", resolved_at, required=True)
     fix = v.boolean("first_time_fix", first_time_fix)
-    mono, color = test_pages(v, test_mono_pages, test_color_pages)
+    mono, color = parse_test_pages(v, test_mono_pages, test_color_pages)
     if ticket is not None:
         check_resolution(v, number, ticket, at, fix, _pauses(session, ticket.id))
         device = session.get(Device, ticket.device_id) if ticket.device_id else None
@@ -335,7 +335,7 @@ def complete_visit(session: Session, actor: str, *, visit_code: Any, done_on: An
     v = Checker()
     code = v.text("visit_code", visit_code, MaintenanceVisit.visit_code, required=True)
     done = v.date("done_on", done_on, required=True)
-    mono, color = test_pages(v, test_mono_pages, test_color_pages)
+    mono, color = parse_test_pages(v, test_mono_pages, test_color_pages)
     visit = v.known("visit_code", code, find_visit(session, code, lock=True), "visit")
     if visit is not None:
         check_visit_completion(v, visit, done, session.get(Device, visit.device_id))
