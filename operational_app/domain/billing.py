@@ -278,7 +278,7 @@ def approve_meter_reading(
 
 def reject_meter_reading(
     session: Session, actor: str, *, serial: Any, read_on: Any, meter_reset: Any = False,
-    note: Any,
+    note: Any = None,
 ) -> MeterReading:
     """The billing area refuses a held reading: it is withdrawn, with the reason."""
     actor = check_actor(actor)
