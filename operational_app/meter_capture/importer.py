@@ -45,7 +45,7 @@ class MeterImport:
 
     def summary(self) -> str:
         skipped = sum(len(v) for v in self.unknown_serials.values())
-        verb = "would import" if self.preview else ("imported" if self.written else "refused")
+        verb = "would import" if self.preview or self.errors else "imported"
         text = (f"{self.file} ({self.profile}): {verb} {self.inserted:,} reading(s), "
                 f"{self.held:,} of them held for review; {self.unchanged:,} unchanged; "
                 f"{skipped:,} row(s) of {len(self.unknown_serials):,} unknown serial(s) "

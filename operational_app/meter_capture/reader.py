@@ -64,6 +64,12 @@ def decode(data: bytes, profile: Profile, out: Export) -> str | None:
     column and the bytes around it."""
     if profile.encoding == "utf-8" and data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM):]
+    if profile.encoding != "utf-8" and not data.isascii() and _is_utf8(data):
+        first = next(i for i, b in enumerate(data) if b > 0x7F)
+        out.error(CellError(_line_of(data, first), "", data[first:first + 2].hex(" "),
+                            f"the file is UTF-8, not {profile.encoding} as profile "
+                            f"{profile.name} says (accented letters would be garbled)"))
+        return None
     try:
         text = data.decode(profile.encoding)
     except UnicodeDecodeError as exc:
@@ -79,18 +85,15 @@ def decode(data: bytes, profile: Profile, out: Export) -> str | None:
                             f"is not {profile.encoding} (byte offset {exc.start}): the file "
                             f"is in another encoding than profile {profile.name} says"))
         return None
-    if profile.encoding != "utf-8" and not data.isascii():
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return text
-        first = next(i for i, b in enumerate(data) if b > 0x7F)
-        line = _line_of(data, first)
-        out.error(CellError(line, "", data[first:first + 2].hex(" "),
-                            f"the file is UTF-8, not {profile.encoding} as profile "
-                            f"{profile.name} says (accented letters would be garbled)"))
-        return None
     return text
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Dates:
