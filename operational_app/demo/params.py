@@ -314,3 +314,22 @@ OPERATION_BAD_TO_MONTHS = 7
 OPERATION_BAD_RESPONSE_MISS_P = 0.28
 OPERATION_BAD_RESOLUTION_MISS_P = 0.30
 OPERATION_BAD_FIRST_TIME_FIX_P = 0.62
+
+# meter review (docs/meter-capture.md): the share of weekly-read agent devices whose history
+# has one anomalous read, by kind; a few more get one in the last weeks, left held for review
+ANOMALY_JOB_P = 0.025  # a real big print job: approved
+ANOMALY_TYPO_P = 0.02  # a digit too many: rejected
+ANOMALY_GLITCH_P = 0.02  # colour pages on a mono model: rejected
+ANOMALY_STUCK_P = 0.012  # the agent repeats old counters for STUCK_WEEKS weeks: rejected
+ANOMALY_LATE_P = 0.012  # a typo in the last weeks, still held when the history ends
+ANOMALY_JOB_MONTHS = 4  # the job prints four months of the device's volume in a week
+ANOMALY_MIN_HISTORY_DAYS = 130  # a trailing average needs history before the read
+STUCK_WEEKS = 6
+# catalog models' rated monthly volume (device_models): generous, ~3× the class's top volume
+RATED_MONTHLY_VOLUME = {"a4_mono": 25_000, "a4_color": 20_000, "a3_mono": 90_000,
+                        "a3_color": 60_000}
+# test copies: share of completed maintenance visits and resolved corrective tickets whose
+# technician records the pages printed to test the device, and how many
+TEST_COPIES_VISIT_P = 0.6
+TEST_COPIES_TICKET_P = 0.4
+TEST_PAGES = (5, 40)

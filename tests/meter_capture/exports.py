@@ -56,7 +56,7 @@ def fmaudit_rows(fleet: list[Fleet], days: int, *, every: int = 1, seed: int = 7
             day = f.last + timedelta(days=step)
             if until is not None and day > until:
                 break
-            mono += f.per_day * every + rng.randint(0, f.per_day)
+            mono += f.per_day * every + rng.randint(0, max(f.per_day // 5, 1))
             color += (f.color_per_day * every) if f.color_per_day else 0
             rows.append([f"Cliente {n % 40:02d}", where, maker, model, f.serial,
                          f"10.{n // 250 % 250}.{n % 250}.{rng.randint(2, 254)}",
@@ -86,12 +86,13 @@ def kmnet_text(fleet: list[Fleet], day: date) -> str:
 
 
 def fleet_of(url: str) -> list[Fleet]:
-    """The active devices of an operational DB with their latest counting reading."""
+    """The active devices of an operational DB with their latest counting reading and their
+    usage a day over the last ~90 days (so the generated scans look like their history)."""
     from sqlalchemy import select
 
     from operational_app.domain import lookups
     from operational_app.store.engine import read_session
-    from operational_app.store.models import Device
+    from operational_app.store.models import Device, MeterReading
 
     out = []
     with read_session(url) as session:
@@ -100,8 +101,17 @@ def fleet_of(url: str) -> list[Fleet]:
             last = lookups.latest_meter_reading(session, d.id)
             if last is None or last.meter_reset:
                 continue
+            old = session.scalars(select(MeterReading).where(
+                MeterReading.device_id == d.id, MeterReading.deleted_at.is_(None),
+                MeterReading.review_status.in_(("counted", "approved")),
+                MeterReading.meter_reset.is_(False),
+                MeterReading.read_on >= last.read_on - timedelta(days=90))
+                .order_by(MeterReading.read_on)).first()
+            days = (last.read_on - old.read_on).days if old is not None else 0
+            per_day = (last.mono_counter - old.mono_counter) // days if days else 0
+            color_day = (last.color_counter - old.color_counter) // days if days else 0
             out.append(Fleet(d.serial, last.mono_counter, last.color_counter, last.read_on,
-                             color_per_day=15 if d.is_color else 0))
+                             per_day, color_day))
     return out
 
 
