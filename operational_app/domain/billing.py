@@ -67,7 +67,8 @@ def _same_key_reading(
 
 
 def reading_point(row: MeterReading) -> meter_rules.Point:
-    return meter_rules.Point(row.read_on, row.meter_reset, row.mono_counter, row.color_counter)
+    return meter_rules.Point(row.read_on, row.meter_reset, row.mono_counter, row.color_counter,
+                             counts=row.review_status in meter_rules.COUNTING)
 
 
 def install_point(device: Device) -> meter_rules.Point:
@@ -83,20 +84,23 @@ def model_info(session: Session, device: Device) -> meter_rules.ModelInfo:
     return meter_rules.ModelInfo(not model.is_color, model.rated_monthly_volume)
 
 
-def _counting(device_id: int) -> Any:
+def _counting(device_id: int, statuses: tuple[str, ...] = meter_rules.COUNTING) -> Any:
     return select(MeterReading).where(
         MeterReading.device_id == device_id, MeterReading.deleted_at.is_(None),
-        MeterReading.review_status.in_(meter_rules.COUNTING))
+        MeterReading.review_status.in_(statuses))
+
+
+ACTUAL = (*meter_rules.COUNTING, "held")  # what the hold rules look at
 
 
 def reading_history(
     session: Session, device: Device, read: date, reset: bool, *,
     stuck_days: int | None = None,
 ) -> tuple[meter_rules.History, meter_rules.Point | None, meter_rules.Point | None]:
-    """The stretch of the device's counting history the rules need around (read, reset):
-    the neighbours, and with `stuck_days` the window the hold rules look at
-    (meter_rules.needed_from) plus the one point before it. The batch path gives the rules
-    the whole history instead; both answer alike."""
+    """The stretch of the device's history the rules need around (read, reset): the
+    neighbours that count, and with `stuck_days` the window the hold rules look at
+    (meter_rules.needed_from, from the previous actual reading) plus the one point before
+    it. The batch path gives the rules the whole history instead; both answer alike."""
     # reading order (meter_rules.order_key): on one date the old meter's read, then the reset
     same_day = MeterReading.read_on == read
     earlier = or_(MeterReading.read_on < read,
@@ -104,27 +108,33 @@ def reading_history(
         MeterReading.read_on < read
     later = MeterReading.read_on > read if reset else \
         or_(MeterReading.read_on > read, and_(same_day, MeterReading.meter_reset.is_(True)))
-    prev = session.scalars(_counting(device.id).where(earlier).order_by(
-        MeterReading.read_on.desc(), MeterReading.meter_reset.desc()).limit(1)).first()
-    nxt = session.scalars(_counting(device.id).where(later).order_by(
-        MeterReading.read_on, MeterReading.meter_reset).limit(1)).first()
-    points = [reading_point(r) for r in (prev, nxt) if r is not None]
-    if prev is None:
-        points.append(install_point(device))
-    history = meter_rules.History(points)
+    latest_first = (MeterReading.read_on.desc(), MeterReading.meter_reset.desc())
+    if stuck_days is None or reset:  # the fit only: the readings that count around it
+        prev = session.scalars(_counting(device.id).where(earlier).order_by(*latest_first)
+                               .limit(1)).first()
+        nxt = session.scalars(_counting(device.id).where(later).order_by(
+            MeterReading.read_on, MeterReading.meter_reset).limit(1)).first()
+        points = [reading_point(r) for r in (prev, nxt) if r is not None]
+        if prev is None:
+            points.append(install_point(device))
+    else:  # and the hold rules: every actual reading from needed_from on, and one before
+        last = session.scalars(_counting(device.id, ACTUAL).where(earlier)
+                               .order_by(*latest_first).limit(1)).first()
+        anchor = reading_point(last) if last is not None else install_point(device)
+        start = meter_rules.needed_from(anchor, read, stuck_days)
+        rows = session.scalars(_counting(device.id, ACTUAL).where(
+            MeterReading.read_on >= start)).all()
+        prior = session.scalars(_counting(device.id, ACTUAL).where(
+            MeterReading.read_on < start).order_by(*latest_first).limit(1)).first()
+        points = [reading_point(r) for r in rows]
+        points.append(reading_point(prior) if prior is not None else install_point(device))
+        before_rows = [p for p in points if p.sort_key < meter_rules.order_key(read, reset)]
+        if not any(p.counts for p in before_rows):  # the counting one is further back
+            prev = session.scalars(_counting(device.id).where(earlier).order_by(
+                *latest_first).limit(1)).first()
+            points.append(reading_point(prev) if prev is not None else install_point(device))
+    history = meter_rules.History(list({p.sort_key: p for p in points}.values()))
     before, after = history.neighbours(read, reset)
-    if stuck_days is not None and before is not None and not reset:
-        start = meter_rules.needed_from(before, read, stuck_days)
-        window = session.scalars(_counting(device.id).where(
-            MeterReading.read_on >= start, earlier)).all()
-        prior = session.scalars(_counting(device.id).where(
-            MeterReading.read_on < start).order_by(
-            MeterReading.read_on.desc(), MeterReading.meter_reset.desc()).limit(1)).first()
-        points = [reading_point(r) for r in window] + [
-            reading_point(prior) if prior is not None else install_point(device)]
-        if nxt is not None:
-            points.append(reading_point(nxt))
-        history = meter_rules.History(points)
     return history, before, after
 
 
@@ -201,8 +211,9 @@ def record_meter_reading(
                 session, device, read, reset, stuck_days=t.stuck_days if t else None)
             meter_rules.check_fits(v, serial_, before, after, mono, color, reset)
             if t is not None and mono is not None and color is not None:
-                reasons = meter_rules.hold_reasons(history, before, read, mono, color, reset,
-                                                   model_info(session, device), t)
+                reasons = meter_rules.hold_reasons(
+                    history, history.previous(read, reset), read, mono, color, reset,
+                    model_info(session, device), t)
     v.check()
     key = f"{serial_}:{read}{':reset' if reset else ''}"
     values = {"mono_counter": mono, "color_counter": color, "source": source_,

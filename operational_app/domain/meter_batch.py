@@ -146,15 +146,16 @@ def record_meter_readings(
             meter_rules.check_fits(v, r.serial, before, after, r.mono, r.color, r.reset)
             if t is not None and not v.errors:
                 info = models.get(device.model or "", meter_rules.ModelInfo())
-                reasons = meter_rules.hold_reasons(history, before, r.read_on, r.mono,
-                                                   r.color, r.reset, info, t)
+                reasons = meter_rules.hold_reasons(
+                    history, history.previous(r.read_on, r.reset), r.read_on, r.mono,
+                    r.color, r.reset, info, t)
         if v.errors:
             result.errors += [RowError(r.line, e.field, e.reason) for e in v.errors]
             continue
         values = {"mono_counter": r.mono, "color_counter": r.color, "source": r.source,
                   **billing.review_fields(reasons, review)}
-        if not reasons:
-            history.add(meter_rules.Point(r.read_on, r.reset, r.mono, r.color))
+        history.add(meter_rules.Point(r.read_on, r.reset, r.mono, r.color,
+                                      counts=not reasons))
         result.held += bool(reasons)
         result.statuses[r.line] = "held" if reasons else "inserted"
         if same is not None:
@@ -193,9 +194,10 @@ def _histories(session: Session, devices: list[Device]
             stored[(row.device_id, row.read_on, row.meter_reset)] = _Stored(
                 row.id, row.mono_counter, row.color_counter, row.source, row.review_status,
                 deleted)
-            if not deleted and row.review_status in meter_rules.COUNTING:
+            if not deleted:  # counted, approved and held: what the rules look at
                 points[row.device_id].append(meter_rules.Point(
-                    row.read_on, row.meter_reset, row.mono_counter, row.color_counter))
+                    row.read_on, row.meter_reset, row.mono_counter, row.color_counter,
+                    counts=row.review_status in meter_rules.COUNTING))
     histories = {d.id: meter_rules.History([billing.install_point(d), *points[d.id]])
                  for d in devices}
     return stored, histories

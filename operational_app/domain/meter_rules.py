@@ -18,13 +18,18 @@ reason — whichever way it arrives.
   monthly volume, when the counters have not moved for more than n days, or when the
   colour counter moves on a mono model.
 
-Only readings that count for billing (`counted`, `approved`) are neighbours: a held reading
+Only readings that count for billing (`counted`, `approved`) bound a reading: a held one
 waits for its decision and bounds nothing, so a wrong spike cannot block the next agent read.
+The hold rules judge a reading against the device's previous *actual* reading, held or not
+(a rejected one is withdrawn): a genuine change of level — a school's printers after the
+holidays — is held once, not on every read until someone decides, and the trailing average
+follows the device's readings.
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -78,12 +83,23 @@ def parse_threshold(key: str, raw: object) -> Decimal | int:
 
 
 def thresholds(session: Session) -> Thresholds:
-    """The thresholds in force (stored settings, else the defaults); a stored value that no
-    longer parses falls back to the default rather than stopping every reading."""
+    """The thresholds in force (environment, stored settings, else the defaults; one query);
+    a stored value that no longer parses falls back to the default rather than stopping
+    every reading."""
+    from sqlalchemy import select
+
+    from operational_app.store.models import AppSetting
+
+    keys = (SPIKE_FACTOR, STUCK_DAYS, MISSING_READ_DAYS)
+    found = dict(session.execute(select(AppSetting.key, AppSetting.value).where(
+        AppSetting.key.in_([k.key for k in keys]))).all())
     values: dict[str, Decimal | int] = {}
-    for setting in (SPIKE_FACTOR, STUCK_DAYS, MISSING_READ_DAYS):
+    for setting in keys:
+        raw = found.get(setting.key, setting.default)
+        if setting.env and os.environ.get(setting.env):
+            raw = os.environ[setting.env]
         try:
-            values[setting.key] = parse_threshold(setting.key, settings.value(session, setting))
+            values[setting.key] = parse_threshold(setting.key, raw)
         except ValueError:
             values[setting.key] = parse_threshold(setting.key, setting.default)
     return Thresholds(Decimal(values[SPIKE_FACTOR.key]), int(values[STUCK_DAYS.key]),
@@ -113,6 +129,7 @@ class Point:
     mono: int
     color: int
     is_install: bool = False
+    counts: bool = True  # False for a held reading: the hold rules see it, the fit does not
 
     @property
     def sort_key(self) -> tuple[date, int, int]:
@@ -150,15 +167,24 @@ class History:
         return bisect.bisect_left(self._keys, order_key(read_on, reset))
 
     def neighbours(self, read_on: date, reset: bool) -> tuple[Point | None, Point | None]:
-        """The points dated just before and just after (read_on, reset) on its meter."""
+        """The readings that count dated just before and just after (read_on, reset) on its
+        meter (held ones skipped: a replacement is never held, so none is skipped over)."""
         pos = self.position(read_on, reset)
-        before = self.points[pos - 1] if pos > 0 and not reset else None
-        after = self.points[pos] if pos < len(self.points) else None
-        if after is not None and after.sort_key == order_key(read_on, reset):
-            after = self.points[pos + 1] if pos + 1 < len(self.points) else None
+        key = order_key(read_on, reset)
+        before = None
+        if not reset:
+            before = next((p for p in reversed(self.points[:pos]) if p.counts), None)
+        after = next((p for p in self.points[pos:] if p.counts and p.sort_key != key), None)
         if after is not None and after.starts_meter:
             after = None  # the next reading is another meter's
         return before, after
+
+    def previous(self, read_on: date, reset: bool) -> Point | None:
+        """The actual reading (held ones included) or install just before, on its meter."""
+        if reset:
+            return None
+        pos = self.position(read_on, reset)
+        return self.points[pos - 1] if pos > 0 else None
 
     def add(self, point: Point) -> None:
         pos = bisect.bisect_left(self._keys, point.sort_key)
@@ -241,8 +267,9 @@ class ModelInfo:
 
 def hold_reasons(history: History, before: Point | None, read_on: date, mono: int,
                  color: int, reset: bool, model: ModelInfo, t: Thresholds) -> list[str]:
-    """Why this reading must wait for review; empty when it counts at once. A new meter's
-    start is never held (its counters are a fresh meter's, not usage)."""
+    """Why this reading must wait for review; empty when it counts at once. `before` is the
+    previous actual reading (`History.previous`). A new meter's start is never held (its
+    counters are a fresh meter's, not usage)."""
     if reset or before is None:
         return []
     reasons = []
@@ -257,7 +284,7 @@ def hold_reasons(history: History, before: Point | None, read_on: date, mono: in
         if old is not None and old.mono == mono and old.color == color:
             reasons.append(f"stuck: the counters are the same as on {old.read_on}, more than "
                            f"{t.stuck_days} days earlier, on an active device")
-    if days > 0:
+    if days > 0 and mono >= before.mono and color >= before.color:
         used = (mono - before.mono) + (color - before.color)
         window = [p for p in same_meter
                   if p.read_on >= before.read_on - timedelta(days=TRAILING_DAYS)]

@@ -186,3 +186,14 @@ def test_the_batch_path_answers_as_the_single_reading_path(mk, session, db_url):
     assert got == expected
     assert [s for s, _ in got] == ["counted", "counted", "error", "error", "held", "counted",
                                    "error", "counted", "error", "counted"]
+
+
+def test_a_genuine_change_of_level_is_held_once(device, session):
+    """Judged against the previous actual reading, held or not: the second week at the new
+    level is no longer a spike, so one decision settles it (docs/meter-capture.md)."""
+    last, mono, color = weekly(session, 8)
+    first = read(session, last + timedelta(days=7), mono + 7 * 400, color + 70)
+    second = read(session, last + timedelta(days=14), mono + 14 * 400, color + 140)
+    assert (first.review_status, second.review_status) == ("held", "counted")
+    # the held week still bounds nothing and is not billed until approved
+    assert lookups.latest_meter_reading(session, second.device_id) is second
