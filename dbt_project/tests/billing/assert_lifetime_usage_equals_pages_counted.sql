@@ -92,7 +92,7 @@ counted as (
     from caught_up
     inner join meters
         on caught_up.serial = meters.serial
-        and meters.meter_segment <= caught_up.meter_number
+        and caught_up.meter_number >= meters.meter_segment
     group by all
 
 ),

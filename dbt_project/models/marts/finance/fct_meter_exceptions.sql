@@ -40,7 +40,9 @@ final as (
         reviews.meter_reset,
         reviews.mono_counter,
         reviews.color_counter,
-        cast(split_part(coalesce(reviews.review_reason, ''), ':', 1) as varchar) as first_reason_code,
+        cast(
+            split_part(coalesce(reviews.review_reason, ''), ':', 1) as varchar
+        ) as first_reason_code,
         reviews.review_note as decision_note,
         reviews.created_at as held_at,
         cast(date_trunc('month', reviews.read_on) as date) as period_start,

@@ -77,7 +77,7 @@ last_reads as (
     from active_at_end
     left join readings
         on active_at_end.device_id = readings.device_id
-        and readings.read_on <= active_at_end.checked_on
+        and active_at_end.checked_on >= readings.read_on
     group by active_at_end.device_id, active_at_end.period_start
 
 ),
@@ -91,7 +91,8 @@ held_counts as (
     from active_at_end
     inner join held
         on active_at_end.device_id = held.device_id
-        and held.read_on between active_at_end.period_start and active_at_end.checked_on
+        and active_at_end.period_start <= held.read_on
+        and active_at_end.checked_on >= held.read_on
     group by active_at_end.device_id, active_at_end.period_start
 
 ),
