@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from operational_app.domain import meter_profiles
+from operational_app.meter_capture import samples as exports
 from operational_app.meter_capture.importer import import_meters
 from operational_app.store.engine import read_session
 from operational_app.store.models import AuditLog, MeterReading
 from seiton.cli import main
 
-from . import exports
 from .conftest import SERIALS, last_read, table_counts
 
 

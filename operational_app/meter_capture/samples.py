@@ -1,10 +1,13 @@
-"""Realistic fleet-agent exports, generated (never committed): an FMAudit/Printanista-like
+"""Sample fleet-agent exports, generated (never committed): an FMAudit/Printanista-like
 report as a Mexican dealer saves it from Excel — Windows-1252, ';', dd/mm/yyyy hh:mm,
 '.' thousands, Spanish headers with accents, columns the import does not read, and
 customer-owned devices the dealer does not bill — and a KMnet-like counter report.
 
-Run as a script to write one for the devices of an operational DB, continuing each
-device's history from its latest reading (`python -m tests.meter_capture.exports --help`).
+The tests and the benchmark generate theirs; run as a script to write one for the devices
+of the operational DB of $SEITON_HOME (e.g. the demo), continuing each device's history from
+its latest reading up to today:
+
+    python -m operational_app.meter_capture.samples tests/meter_capture/fmaudit-like.csv
 """
 
 from __future__ import annotations
@@ -117,7 +120,8 @@ def fleet_of(url: str) -> list[Fleet]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path, help="e.g. tests/meter_capture/fmaudit-like.csv")
+    parser.add_argument("out", type=Path, help="e.g. tests/meter_capture/fmaudit-like.csv "
+                                              "(generated files are never committed)")
     parser.add_argument("--days", type=int, default=14,
                         help="days of daily scans per device (never past today)")
     args = parser.parse_args()
