@@ -61,7 +61,7 @@ def plan_anomalies(d: Device, seed: int, every: int, start: date, until: date
     so the reader (which writes them) and service.py (which decides them) agree. Only agent
     devices read weekly, on agent read days that are not the last of their month (the
     month's closing read, and so the demo's own invoices, stay normal)."""
-    if every < 7 or d.manual_only:
+    if every < 7 or d.manual_only or not d.review_story:
         return []
     rng = random.Random(f"{seed}:anomaly:{d.serial}")
     roll = rng.random()
@@ -105,6 +105,7 @@ class DeviceReader:
         self.d = device
         self.seed = seed
         self.anomalies: dict[date, Anomaly] | None = None  # planned at the first month
+
         self.frozen: tuple[int, int] | None = None
         self.rng = random.Random(f"{seed}:reads:{device.serial}")
         self.every = read_every_days

@@ -50,6 +50,24 @@ COLOR_ITEMS = {"Tóner negro": 0.40, "Tóner cian": 0.15, "Tóner magenta": 0.15
                "Tóner amarillo": 0.15, "Kit de mantenimiento": 0.08, "Unidad de imagen": 0.07}
 
 
+DEALER_PROFILE = """name: fmaudit-seiton
+description: El reporte de FMAudit de Seiton, con una línea de título antes del encabezado.
+encoding: cp1252
+delimiter: ";"
+thousands: "."
+decimal: ","
+date_format: "%d/%m/%Y"
+skip_rows: 1
+columns:
+  serial: "Número de serie"
+  read_on: "Fecha de auditoría"
+  mono_counter: "Páginas monocromo"
+  color_counter: "Páginas color"
+source: agent
+unknown_serials: skip
+"""
+
+
 @dataclass
 class TicketPlan:
     opened_at: datetime
@@ -297,11 +315,13 @@ class OperationPlanner:
                                 pick(rng, ("high", "high", "critical")))
         self.emit()
 
-    def test_pages(self, rng: random.Random, d: Device | None, p: float) -> dict[str, int]:
-        """The test copies a technician records on a visit (weekly-read scales only: the
-        bulk path of the large scales records none), from its own random stream so the rest
-        of the story does not move."""
-        if d is None or self.world.scale.read_every_days < 7 or rng.random() >= p:
+    def test_pages(self, rng: random.Random, d: Device | None, p: float,
+                   day: date) -> dict[str, int]:
+        """The test copies a technician records on a visit (the review story's scales only,
+        params.REVIEW_STORY_SCALES), from its own random stream so the rest of the story does
+        not move."""
+        since = add_months(month_start(self.until), 1 - P.TEST_COPIES_MONTHS)
+        if d is None or not d.review_story or day < since or rng.random() >= p:
             return {}
         pages = {"test_mono_pages": rng.randint(*P.TEST_PAGES)}
         if d.is_color:
@@ -319,6 +339,9 @@ class OperationPlanner:
             self.tl.add(world.start, P_SETUP, "billing", "set_device_model",
                         P.ACTOR_SYSTEM_ADMIN, {"model": model, "is_color": is_color,
                                                "rated_monthly_volume": rated})
+        # the dealer's own copy of the FMAudit profile: its report has a title line
+        self.tl.add(world.start, P_SETUP, "meter_profiles", "save_profile",
+                    P.ACTOR_SYSTEM_ADMIN, {"definition": DEALER_PROFILE})
         notes = {"job": "Tiraje real: impresión de fin de ejercicio confirmada con el cliente",
                  "typo": "Dígito de más en la lectura del agente",
                  "glitch": "El agente reporta color en un equipo monocromático",
@@ -362,7 +385,8 @@ class OperationPlanner:
             tl.add(t.resolved_at.date(), P_OPERATION, "operation", "resolve_ticket", actor,
                    {"ticket_number": t.number, "resolved_at": t.resolved_at,
                     "first_time_fix": t.first_time_fix,
-                    **(self.test_pages(copies, t.device, P.TEST_COPIES_TICKET_P)
+                    **(self.test_pages(copies, t.device, P.TEST_COPIES_TICKET_P,
+                                       t.resolved_at.date())
                        if t.ticket_type == "corrective" else {})})
             tl.add(t.closed_at.date(), P_OPERATION, "operation", "close_ticket", actor,
                    {"ticket_number": t.number, "closed_at": t.closed_at})
@@ -374,7 +398,7 @@ class OperationPlanner:
             if done is not None:
                 tl.add(done, P_OPERATION, "operation", "complete_visit", actor,
                        {"visit_code": code, "done_on": done,
-                        **self.test_pages(copies, d, P.TEST_COPIES_VISIT_P)})
+                        **self.test_pages(copies, d, P.TEST_COPIES_VISIT_P, done)})
         self.requests.sort(key=lambda r: (r[0], r[1].serial))
         for n, (requested, d, item, qty, delivered) in enumerate(self.requests, start=1):
             number = f"CON-{n:06d}"
