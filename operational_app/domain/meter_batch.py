@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from operational_app.domain import audit, billing, meter_rules
+from operational_app.domain import audit, billing, fields, meter_rules
 from operational_app.domain.fields import Checker, check_actor
 from operational_app.store.models import AuditLog, Device, DeviceModel, MeterReading, utcnow
 
@@ -105,6 +105,7 @@ def record_meter_readings(
     models = _models(session, {d.model for d in devices.values() if d.model})
     stored, histories = _histories(session, list(devices.values()))
     t = meter_rules.thresholds(session) if review else None
+    today = fields.today()
 
     seen: dict[tuple[int, date, bool], Row] = {}
     new: list[dict[str, Any]] = []
@@ -128,7 +129,7 @@ def record_meter_readings(
             continue
         seen[key] = r
         v = Checker()
-        billing.check_reading_date(v, device, r.read_on)
+        billing.check_reading_date(v, device, r.read_on, today)
         same = stored.get(key)
         if same is not None and (same.mono, same.color) == (r.mono, r.color) and (
                 not same.deleted or same.review_status == "rejected"):
@@ -203,41 +204,77 @@ def _histories(session: Session, devices: list[Device]
     return stored, histories
 
 
+READING_COLUMNS = ("device_id", "read_on", "meter_reset", "mono_counter", "color_counter",
+                   "source", "review_status", "review_reason", "created_at", "created_by",
+                   "updated_at")
+AUDIT_COLUMNS = ("at", "username", "action", "entity", "entity_key", "before_json",
+                 "after_json", "updated_at")
+
+
 def _write(session: Session, actor: str, devices: dict[str, Device],
            new: list[dict[str, Any]], revive: list[tuple[int, dict[str, Any]]]) -> None:
-    """Insert (and revive) the readings and audit each as writes.insert/update would."""
+    """Insert (and revive) the readings and audit each as writes.insert/update would, with
+    one executemany per table (the DBAPI's own on SQLite: ~10× SQLAlchemy's per-row
+    parameter processing, as the demo's bulk path measured)."""
     now = utcnow()
     serial_of = {d.id: d.serial for d in devices.values()}
-    audits: list[dict[str, Any]] = []
+    audits: list[tuple[Any, ...]] = []
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    table = MeterReading.__table__
     if new:
-        for row in new:
-            row.update(created_at=now, created_by=actor, updated_at=now)
-        ids = session.execute(insert(MeterReading).returning(
-            MeterReading.id, sort_by_parameter_order=True), new).scalars().all()
-        for id_, row in zip(ids, new, strict=True):
-            after = {**_blank_snapshot(), **row, "id": id_}
-            audits.append(_audit(actor, "create", serial_of, after, None))
+        start = session.scalar(select(func.max(MeterReading.id))) or 0
+        if sqlite:
+            stamp = table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(
+                conn.dialect)(now)
+            conn.exec_driver_sql(
+                f"insert into meter_readings ({', '.join(READING_COLUMNS)}) "  # noqa: S608
+                f"values ({', '.join('?' * len(READING_COLUMNS))})",
+                [(r["device_id"], r["read_on"].isoformat(), int(r["meter_reset"]),
+                  r["mono_counter"], r["color_counter"], r["source"], r["review_status"],
+                  r["review_reason"], stamp, actor, stamp) for r in new])
+        else:
+            conn.execute(insert(table), [{**{k: r[k] for k in READING_COLUMNS[:8]},
+                                          "created_at": now, "created_by": actor,
+                                          "updated_at": now} for r in new])
+        # the unique key finds each new row's id (a concurrent writer's rows are not ours)
+        ids = {(d, on, bool(reset)): id_ for id_, d, on, reset in session.execute(
+            select(MeterReading.id, MeterReading.device_id, MeterReading.read_on,
+                   MeterReading.meter_reset).where(MeterReading.id > start))}
+        fixed = {"created_at": audit.plain(now), "created_by": actor, "decided_at": None,
+                 "decided_by": None, "deleted_at": None, "deleted_by": None,
+                 "review_note": None, "updated_at": audit.plain(now)}
+        for r in new:
+            after = {**fixed, "id": ids[(r["device_id"], r["read_on"], r["meter_reset"])],
+                     "device_id": r["device_id"], "read_on": r["read_on"].isoformat(),
+                     "meter_reset": r["meter_reset"], "mono_counter": r["mono_counter"],
+                     "color_counter": r["color_counter"], "source": r["source"],
+                     "review_status": r["review_status"], "review_reason": r["review_reason"]}
+            audits.append(_audit(now, actor, "create", serial_of, after, None))
     for id_, values in revive:
         existing = session.get(MeterReading, id_)
         before = audit.snapshot(existing)
         session.execute(update(MeterReading).where(MeterReading.id == id_).values(
             deleted_at=None, deleted_by=None, updated_at=now, **values))
         session.expire(existing)
-        audits.append(_audit(actor, "update", serial_of, audit.snapshot(existing), before))
-    for chunk in _chunks(audits):
-        session.execute(insert(AuditLog), chunk)
+        audits.append(_audit(now, actor, "update", serial_of, audit.snapshot(existing), before))
+    if sqlite:
+        stamp = AuditLog.__table__.c.at.type.dialect_impl(conn.dialect).bind_processor(
+            conn.dialect)(now)
+        conn.exec_driver_sql(
+            f"insert into audit_log ({', '.join(AUDIT_COLUMNS)}) "  # noqa: S608
+            f"values ({', '.join('?' * len(AUDIT_COLUMNS))})",
+            [(stamp, *a, stamp) for a in audits])
+    elif audits:
+        conn.execute(insert(AuditLog.__table__), [
+            dict(zip(AUDIT_COLUMNS, (now, *a, now), strict=True)) for a in audits])
 
 
-def _blank_snapshot() -> dict[str, Any]:
-    return {c.key: None for c in MeterReading.__table__.columns}
-
-
-def _audit(actor: str, action: str, serial_of: dict[int, str], after: dict[str, Any],
-           before: dict[str, Any] | None) -> dict[str, Any]:
-    plain = {k: audit.plain(v) for k, v in after.items()}
-    key = f"{serial_of[plain['device_id']]}:{plain['read_on']}" + (
-        ":reset" if plain["meter_reset"] else "")
-    return {"username": actor, "action": action, "entity": "meter_readings",
-            "entity_key": key,
-            "before_json": json.dumps(before, sort_keys=True) if before is not None else None,
-            "after_json": json.dumps(plain, sort_keys=True)}
+def _audit(now: Any, actor: str, action: str, serial_of: dict[int, str],
+           after: dict[str, Any], before: dict[str, Any] | None) -> tuple[Any, ...]:
+    """(username, action, entity, entity_key, before_json, after_json) of one write."""
+    key = f"{serial_of[after['device_id']]}:{after['read_on']}" + (
+        ":reset" if after["meter_reset"] else "")
+    return (actor, action, "meter_readings", key,
+            json.dumps(before, sort_keys=True) if before is not None else None,
+            json.dumps(after, sort_keys=True))

@@ -162,6 +162,7 @@ class History:
     def __init__(self, points: list[Point]) -> None:
         self.points = sorted(points, key=lambda p: p.sort_key)
         self._keys = [p.sort_key for p in self.points]
+        self._starts = [p.sort_key for p in self.points if p.starts_meter]
 
     def position(self, read_on: date, reset: bool) -> int:
         return bisect.bisect_left(self._keys, order_key(read_on, reset))
@@ -193,22 +194,34 @@ class History:
             return
         self.points.insert(pos, point)
         self._keys.insert(pos, point.sort_key)
+        if point.starts_meter:
+            bisect.insort(self._starts, point.sort_key)
 
     def remove(self, read_on: date, reset: bool) -> None:
         pos = self.position(read_on, reset)
         if pos < len(self._keys) and self._keys[pos] == order_key(read_on, reset):
+            if self.points[pos].starts_meter:
+                self._starts.remove(self._keys[pos])
             del self.points[pos]
             del self._keys[pos]
 
-    def same_meter_before(self, before: Point) -> list[Point]:
-        """`before` and the points before it on its meter, latest first."""
-        out = []
-        pos = bisect.bisect_left(self._keys, before.sort_key)
-        for point in reversed(self.points[:pos + 1]):
-            out.append(point)
-            if point.starts_meter:
-                break
-        return out
+    def _meter_start(self, key: tuple[date, int, int]) -> int:
+        """Index of the first point of the meter `key` is on (0 when the stretch loaded
+        begins inside that meter)."""
+        i = bisect.bisect_right(self._starts, key) - 1
+        return bisect.bisect_left(self._keys, self._starts[i]) if i >= 0 else 0
+
+    def earliest_since(self, point: Point, since: date) -> Point:
+        """The first point on `point`'s meter dated on or after `since` (`point` at worst)."""
+        pos = bisect.bisect_left(self._keys, point.sort_key)
+        lo = max(self._meter_start(point.sort_key), bisect.bisect_left(self._keys, (since,)))
+        return self.points[min(lo, pos)]
+
+    def latest_before(self, point: Point, day: date) -> Point | None:
+        """The latest point on `point`'s meter dated before `day`, up to `point` itself."""
+        pos = bisect.bisect_left(self._keys, point.sort_key)
+        i = min(bisect.bisect_left(self._keys, (day,)) - 1, pos)
+        return self.points[i] if i >= self._meter_start(point.sort_key) else None
 
 
 def needed_from(before: Point, read_on: date, stuck_days: int) -> date:
@@ -277,18 +290,14 @@ def hold_reasons(history: History, before: Point | None, read_on: date, mono: in
         reasons.append(f"color_on_mono: the colour counter moved on a mono model "
                        f"({before.color} → {color} since {before.read_on})")
     days = (read_on - before.read_on).days
-    same_meter = history.same_meter_before(before)
     if mono == before.mono and color == before.color:
-        threshold = read_on - timedelta(days=t.stuck_days)
-        old = next((p for p in same_meter if p.read_on < threshold), None)
+        old = history.latest_before(before, read_on - timedelta(days=t.stuck_days))
         if old is not None and old.mono == mono and old.color == color:
             reasons.append(f"stuck: the counters are the same as on {old.read_on}, more than "
                            f"{t.stuck_days} days earlier, on an active device")
     if days > 0 and mono >= before.mono and color >= before.color:
         used = (mono - before.mono) + (color - before.color)
-        window = [p for p in same_meter
-                  if p.read_on >= before.read_on - timedelta(days=TRAILING_DAYS)]
-        first = window[-1]
+        first = history.earliest_since(before, before.read_on - timedelta(days=TRAILING_DAYS))
         span = (before.read_on - first.read_on).days
         basis = (before.mono + before.color) - (first.mono + first.color)
         # used/days > k × basis/span, in integers and exact decimals (no float)

@@ -103,12 +103,18 @@ class _Dates:
     def __init__(self, fmt: str) -> None:
         self.fmt = fmt
         self.cache: dict[str, date | str] = {}
+        # a format of the date alone, without spaces: the time part after a space or 'T'
+        # can be cut before the cache (agents stamp each scan with its own minute)
+        self.cut = not any(c in fmt for c in ("%H", "%I", "%M", "%S", "%p", " ", "T"))
 
     def parse(self, raw: str) -> date | str:
         """The date, or the reason it is not one."""
-        found = self.cache.get(raw)
+        key = raw.strip()
+        if self.cut:
+            key = key.split(" ", 1)[0].split("T", 1)[0] or key
+        found = self.cache.get(key)
         if found is None:
-            found = self.cache[raw] = self._parse(raw.strip())
+            found = self.cache[key] = self._parse(key)
         return found
 
     def _parse(self, raw: str) -> date | str:
