@@ -29,7 +29,7 @@ from operational_app.store.models import AuditLog, Device, DeviceModel, MeterRea
 CHUNK = 500  # keys per IN (…) list: SQLite's parameter limit is far above, plans stay small
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One reading to record; `line` says where it came from (errors name it)."""
 
@@ -237,20 +237,35 @@ def _write(session: Session, actor: str, devices: dict[str, Device],
             conn.execute(insert(table), [{**{k: r[k] for k in READING_COLUMNS[:8]},
                                           "created_at": now, "created_by": actor,
                                           "updated_at": now} for r in new])
-        # the unique key finds each new row's id (a concurrent writer's rows are not ours)
-        ids = {(d, on, bool(reset)): id_ for id_, d, on, reset in session.execute(
-            select(MeterReading.id, MeterReading.device_id, MeterReading.read_on,
-                   MeterReading.meter_reset).where(MeterReading.id > start))}
-        fixed = {"created_at": audit.plain(now), "created_by": actor, "decided_at": None,
-                 "decided_by": None, "deleted_at": None, "deleted_by": None,
-                 "review_note": None, "updated_at": audit.plain(now)}
+        # the unique key finds each new row's id (a concurrent writer's rows are not ours);
+        # on SQLite read as stored (ISO text, 0/1), without per-row type processing
+        if sqlite:
+            found = conn.exec_driver_sql(
+                "select id, device_id, read_on, meter_reset from meter_readings where id > ?",
+                (start,)).all()
+            ids = {(d, date.fromisoformat(on), bool(reset)): id_ for id_, d, on, reset in found}
+        else:
+            ids = {(d, on, bool(reset)): id_ for id_, d, on, reset in session.execute(
+                select(MeterReading.id, MeterReading.device_id, MeterReading.read_on,
+                       MeterReading.meter_reset).where(MeterReading.id > start))}
+        # the JSON audit.snapshot would give, keys sorted, spelled out once (json.dumps of
+        # each of 10⁵–10⁶ rows was a fifth of the import): only the texts are escaped
+        stamp_json = json.dumps(audit.plain(now))
+        actor_json = json.dumps(actor)
         for r in new:
-            after = {**fixed, "id": ids[(r["device_id"], r["read_on"], r["meter_reset"])],
-                     "device_id": r["device_id"], "read_on": r["read_on"].isoformat(),
-                     "meter_reset": r["meter_reset"], "mono_counter": r["mono_counter"],
-                     "color_counter": r["color_counter"], "source": r["source"],
-                     "review_status": r["review_status"], "review_reason": r["review_reason"]}
-            audits.append(_audit(now, actor, "create", serial_of, after, None))
+            id_ = ids[(r["device_id"], r["read_on"], r["meter_reset"])]
+            after = (
+                f'{{"color_counter": {r["color_counter"]}, "created_at": {stamp_json}, '
+                f'"created_by": {actor_json}, "decided_at": null, "decided_by": null, '
+                f'"deleted_at": null, "deleted_by": null, "device_id": {r["device_id"]}, '
+                f'"id": {id_}, "meter_reset": {"true" if r["meter_reset"] else "false"}, '
+                f'"mono_counter": {r["mono_counter"]}, "read_on": "{r["read_on"].isoformat()}", '
+                f'"review_note": null, "review_reason": {json.dumps(r["review_reason"])}, '
+                f'"review_status": "{r["review_status"]}", "source": {json.dumps(r["source"])}, '
+                f'"updated_at": {stamp_json}}}')
+            key = f"{serial_of[r['device_id']]}:{r['read_on'].isoformat()}" + (
+                ":reset" if r["meter_reset"] else "")
+            audits.append((actor, "create", "meter_readings", key, None, after))
     for id_, values in revive:
         existing = session.get(MeterReading, id_)
         before = audit.snapshot(existing)

@@ -120,7 +120,7 @@ def set_threshold(session: Session, actor: str, *, key: str, value: object) -> o
 # --------------------------------------------------------------------------- history
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """A reading that counts for billing, or the device's install reading."""
 
@@ -170,14 +170,19 @@ class History:
     def neighbours(self, read_on: date, reset: bool) -> tuple[Point | None, Point | None]:
         """The readings that count dated just before and just after (read_on, reset) on its
         meter (held ones skipped: a replacement is never held, so none is skipped over)."""
-        pos = self.position(read_on, reset)
         key = order_key(read_on, reset)
+        pos = bisect.bisect_left(self._keys, key)
+        points, keys = self.points, self._keys
         before = None
         if not reset:
-            before = next((p for p in reversed(self.points[:pos]) if p.counts), None)
-        after = next((p for p in self.points[pos:] if p.counts and p.sort_key != key), None)
-        if after is not None and after.starts_meter:
-            after = None  # the next reading is another meter's
+            i = pos - 1
+            while i >= 0 and not points[i].counts:
+                i -= 1
+            before = points[i] if i >= 0 else None
+        j, n = pos, len(points)
+        while j < n and (not points[j].counts or keys[j] == key):
+            j += 1
+        after = points[j] if j < n and not points[j].starts_meter else None
         return before, after
 
     def previous(self, read_on: date, reset: bool) -> Point | None:

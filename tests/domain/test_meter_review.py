@@ -197,3 +197,23 @@ def test_a_genuine_change_of_level_is_held_once(device, session):
     assert (first.review_status, second.review_status) == ("held", "counted")
     # the held week still bounds nothing and is not billed until approved
     assert lookups.latest_meter_reading(session, second.device_id) is second
+
+
+def test_the_batch_audit_is_the_domain_audit(mk, session):
+    """The batch path spells the audit JSON out itself: it must be the snapshot writes.insert
+    records, key for key and value for value."""
+    import json
+
+    mk.world()
+    billing.record_meter_reading(session, ACTOR, serial="SN1", read_on="2026-01-20",
+                                 mono_counter=1100, color_counter=210)
+    meter_batch.record_meter_readings(session, ACTOR, [
+        meter_batch.Row(2, "SN1", date(2026, 1, 27), 1200, 220, "manual")])
+    domain, batch = [json.loads(a.after_json) for a in session.scalars(
+        select(AuditLog).where(AuditLog.entity == "meter_readings").order_by(AuditLog.id))]
+    assert set(domain) == set(batch)
+    assert batch["read_on"] == "2026-01-27" and batch["source"] == "manual"
+    assert batch["review_status"] == "counted" and batch["meter_reset"] is False
+    row = session.scalars(select(MeterReading).where(
+        MeterReading.read_on == date(2026, 1, 27))).one()
+    assert batch["id"] == row.id and batch["created_at"] == row.created_at.isoformat()
