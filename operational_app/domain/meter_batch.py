@@ -273,6 +273,8 @@ def _write(session: Session, actor: str, devices: dict[str, Device],
             deleted_at=None, deleted_by=None, updated_at=now, **values))
         session.expire(existing)
         audits.append(_audit(now, actor, "update", serial_of, audit.snapshot(existing), before))
+    if not audits:
+        return
     if sqlite:
         stamp = AuditLog.__table__.c.at.type.dialect_impl(conn.dialect).bind_processor(
             conn.dialect)(now)
@@ -280,7 +282,7 @@ def _write(session: Session, actor: str, devices: dict[str, Device],
             f"insert into audit_log ({', '.join(AUDIT_COLUMNS)}) "  # noqa: S608
             f"values ({', '.join('?' * len(AUDIT_COLUMNS))})",
             [(stamp, *a, stamp) for a in audits])
-    elif audits:
+    else:
         conn.execute(insert(AuditLog.__table__), [
             dict(zip(AUDIT_COLUMNS, (now, *a, now), strict=True)) for a in audits])
 
