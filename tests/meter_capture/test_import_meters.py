@@ -195,3 +195,27 @@ def test_unknown_serials_as_errors_when_the_profile_says_so(url, tmp_path):
     report = import_meters(path, str(profile))
     assert not report.ok and all(e.column == "Número de serie" for e in report.errors)
     assert {e.value[:4] for e in report.errors} == {"CLI-"}
+
+
+def test_the_fast_path_on_postgresql(pg_url, tmp_path):
+    """The batch path's PostgreSQL branch (Core inserts, ids by the unique key)."""
+    from domain.conftest import Builder
+
+    from operational_app.store.engine import write_session
+    from operational_app.store.migrate import upgrade
+
+    upgrade(pg_url)
+    with write_session(pg_url) as s:
+        Builder(s).world()
+    rows = exports.fmaudit_rows([exports.Fleet("SN1", 1000, 200, last_read() - timedelta(
+        weeks=12))], 5, resend=True, customer_owned=1)
+    report = import_meters(fmaudit(tmp_path, rows), "fmaudit-es", url=pg_url)
+    assert report.ok and report.written and report.inserted == 5 and report.unchanged == 1
+    with read_session(pg_url) as s:
+        stored = s.scalars(select(MeterReading).order_by(MeterReading.read_on)).all()
+        audits = s.scalars(select(AuditLog).where(AuditLog.entity == "meter_readings")).all()
+        assert [r.mono_counter > 1000 for r in stored] == [True] * 5
+        assert sorted(a.entity_key for a in audits) == sorted(
+            f"SN1:{r.read_on}" for r in stored)
+    again = import_meters(fmaudit(tmp_path, rows), "fmaudit-es", url=pg_url)
+    assert again.ok and again.inserted == 0 and again.unchanged == 6
