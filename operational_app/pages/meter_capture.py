@@ -8,6 +8,8 @@ Every write is a domain call (billing.approve/reject_meter_reading, meter_profil
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -80,6 +82,7 @@ register({
     "mc_save_profile": {"es": "Guardar perfil", "en": "Save profile"},
     "mc_profile_saved": {"es": "Perfil guardado", "en": "Profile saved"},
     "mc_export_yaml": {"es": "Exportar YAML", "en": "Export YAML"},
+    "mc_import_yaml": {"es": "Importar un perfil YAML", "en": "Import a YAML profile"},
     "mc_profile_errors": {"es": "El perfil no es válido", "en": "The profile is not valid"},
     "mc_preview_rows": {"es": "Primeras filas leídas con el perfil",
                         "en": "First rows read through the profile"},
@@ -231,8 +234,13 @@ def profiles_page() -> None:
                                   "date_format: \"%Y-%m-%d\"\ncolumns:\n  serial: Serial\n"
                                   "  read_on: Date\n  mono_counter: Mono\n  color_counter: "
                                   "Color\nunknown_serials: skip\n")
-    text = st.text_area(t("mc_definition"), value=start, height=360,
-                        key=f"perfiles-yaml-{picked}")
+    imported = st.file_uploader(t("mc_import_yaml"), type=["yaml", "yml"],
+                                key="perfiles-importar")
+    editor = f"perfiles-yaml-{picked}"
+    if imported is not None:  # a YAML file replaces the editor's text (saved only on Save)
+        start = imported.getvalue().decode("utf-8", errors="replace")
+        editor += "-" + hashlib.sha256(imported.getvalue()).hexdigest()[:12]
+    text = st.text_area(t("mc_definition"), value=start, height=360, key=editor)
     sample = st.file_uploader(t("mc_sample"), key="perfiles-muestra")
     c1, c2, c3 = st.columns(3)
     preview = c1.button(t("mc_preview"), key="perfiles-vista")

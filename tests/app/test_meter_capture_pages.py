@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from operational_app.domain import billing
+from operational_app.domain import billing, meter_profiles
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import AuditLog, MeterImportProfile, MeterReading
 
@@ -94,3 +94,17 @@ def test_a_bad_profile_is_named_and_not_saved(app_home):
     at.button(key="perfiles-guardar").click().run()
     assert any("a day, a month and a year" in e.value for e in at.error)
     assert row_counts() == before
+
+
+def test_a_yaml_profile_is_imported_into_the_editor(app_home):
+    at = login("admin")
+    goto(at, "perfiles-de-lecturas")
+    yaml_text = meter_profiles.shipped()["kmnet-counters"].replace(
+        "name: kmnet-counters", "name: kmnet-sucursal")
+    at.file_uploader(key="perfiles-importar").set_value(
+        [("kmnet.yaml", yaml_text.encode("utf-8"), "application/x-yaml")])
+    at.run()
+    assert any("name: kmnet-sucursal" in a.value for a in at.text_area)
+    at.button(key="perfiles-guardar").click().run()
+    with read_session() as s:
+        assert s.scalars(select(MeterImportProfile.name)).all() == ["kmnet-sucursal"]
