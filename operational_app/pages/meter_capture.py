@@ -199,7 +199,7 @@ def missing_reads_section(days: int) -> None:
     if periods.empty:
         st.caption(t("mc_no_missing"))
         return
-    options = list(periods["period_start"])
+    options = [pd.Timestamp(p).date() for p in periods["period_start"]]  # shown as YYYY-MM-DD
     period = st.selectbox(t("mc_period"), options, key="faltantes-periodo",
                           index=min(1, len(options) - 1))  # the latest closed month
     frame = warehouse.df(
