@@ -12,7 +12,7 @@ SCALE ?= medium
 export UV_COMPILE_BYTECODE := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help setup demo serve refresh test test-fast lint bench stress docs browser clean
+.PHONY: help setup demo serve refresh test test-fast lint bench bench-meters stress docs browser clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ docs: setup ## build dbt's docs site and serve it offline on http://localhost:80
 
 bench: setup ## benchmark at SCALE=small|medium|large (default medium)
 	$(BIN)/python -m bench.run --scale $(SCALE)
+
+bench-meters: setup ## a 50 MB fleet-agent export through seiton import-meters (docs/meter-capture.md)
+	$(BIN)/python -m bench.meter_import
 
 stress: setup browser ## the reliability scenarios at full repetition
 	SEITON_STRESS=1 $(BIN)/pytest -q -m "stress"

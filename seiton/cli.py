@@ -61,7 +61,7 @@ def _has_business_data(url: str) -> bool:
 def cmd_import(args: argparse.Namespace) -> None:
     from operational_app.csv_import.importer import import_dir
 
-    report = import_dir(args.dir, actor=args.user)
+    report = import_dir(args.dir, actor=args.user, review_readings=args.review)
     for line in report.summary_lines():
         print(line)
     if not report.ok:
@@ -88,6 +88,23 @@ def cmd_cfdi_export(args: argparse.Namespace) -> None:
         print(err, file=sys.stderr)
     if not report.ok:
         raise CommandError(f"{len(report.errors)} document(s) not exported (reasons above)")
+
+
+def cmd_import_meters(args: argparse.Namespace) -> None:
+    from operational_app.meter_capture.importer import import_meters
+
+    report = import_meters(args.file, args.profile, actor=args.user, commit=not args.dry_run)
+    print(report.summary())
+    for serial, lines in sorted(report.unknown_serials.items()):
+        shown = ", ".join(str(n) for n in lines[:5]) + (" …" if len(lines) > 5 else "")
+        print(f"  unknown serial {serial} (not a device of the dealer): line(s) {shown}")
+    if not report.ok:
+        for err in report.errors:
+            print(f"{report.file}, {err}", file=sys.stderr)
+        if report.errors_not_listed:
+            print(f"… and {report.errors_not_listed} more error(s)", file=sys.stderr)
+        raise CommandError(f"import-meters refused: {len(report.errors) + report.errors_not_listed}"
+                           " error(s); nothing written")
 
 
 def cmd_load(args: argparse.Namespace) -> None:
@@ -259,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "found in DIR (each file all-or-nothing)")
     i.add_argument("dir")
     i.add_argument("--user", default="import", help="username recorded in the audit log")
+    i.add_argument("--review", action="store_true",
+                   help="validate meter_readings.csv like agent reads (hold suspicious ones); "
+                        "by default imported history counts as reviewed")
     i.set_defaults(func=cmd_import)
 
     cf = sub.add_parser("cfdi", help="CFDI 4.0 for the company's PAC")
@@ -268,6 +288,15 @@ def build_parser() -> argparse.ArgumentParser:
     ce.add_argument("period", help="the billing month, YYYY-MM")
     ce.add_argument("--to", help="folder (default $SEITON_HOME/cfdi/export/PERIOD)")
     ce.set_defaults(func=cmd_cfdi_export)
+    m = sub.add_parser("import-meters", help="a fleet agent's meter export read through an "
+                                             "import profile (docs/meter-capture.md)")
+    m.add_argument("file")
+    m.add_argument("--profile", required=True,
+                   help="a stored profile's name (generic, fmaudit-es, kmnet-counters, …) or "
+                        "the path of a YAML profile")
+    m.add_argument("--user", default="import", help="username recorded in the audit log")
+    m.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    m.set_defaults(func=cmd_import_meters)
 
     sub.add_parser("load", help="dlt: operational DB → warehouse raw, incremental").set_defaults(func=cmd_load)
 

@@ -83,6 +83,18 @@ register({
     "chg_l_days": {"es": "Días activos", "en": "Active days"},
     "chg_l_fee": {"es": "Cuota fija prorrateada", "en": "Prorated fixed fee"},
     "chg_l_mono_used": {"es": "Páginas mono usadas (suma de dispositivos)", "en": "Mono pages used (all devices)"},
+    "chg_l_mono_metered": {"es": "Páginas mono contadas (suma de dispositivos)", "en": "Mono pages counted (all devices)"},
+    "chg_l_mono_test": {"es": "Páginas mono de prueba acreditadas", "en": "Mono test pages credited"},
+    "chg_l_color_metered": {"es": "Páginas color contadas (suma de dispositivos)", "en": "Color pages counted (all devices)"},
+    "chg_l_color_test": {"es": "Páginas color de prueba acreditadas", "en": "Color test pages credited"},
+    "chg_f_test": {"es": "páginas de prueba de las visitas técnicas del periodo (nunca más que lo usado)",
+                   "en": "test pages of the period's technician visits (never more than used)"},
+    "chg_f_billable": {"es": "contadas − prueba: lo que se factura", "en": "counted − test: what is billed"},
+    "chg_c_test_mono": {"es": "Prueba mono", "en": "Mono test"},
+    "chg_c_test_color": {"es": "Prueba color", "en": "Color test"},
+    "chg_c_billable_mono": {"es": "Mono facturable", "en": "Billable mono"},
+    "chg_c_billable_color": {"es": "Color facturable", "en": "Billable color"},
+    "chg_c_unabsorbed": {"es": "Por absorber (mono)", "en": "To absorb (mono)"},
     "chg_l_mono_incl": {"es": "Páginas mono incluidas (prorrateadas, compartidas)",
                         "en": "Mono pages included (prorated, pooled)"},
     "chg_l_mono_over": {"es": "Excedente mono", "en": "Mono overage"},
@@ -231,7 +243,9 @@ DEVICES_SQL = """
 select serial, active_days, is_estimated, readings_used, closing_read_on,
        opening_mono_counter, closing_mono_counter, mono_pages,
        opening_color_counter, closing_color_counter, color_pages,
-       actual_closing_mono_counter, actual_closing_color_counter, meter_replacements
+       actual_closing_mono_counter, actual_closing_color_counter, meter_replacements,
+       test_mono_pages, test_color_pages, billable_mono_pages, billable_color_pages,
+       unabsorbed_mono_pages
 from marts.fct_device_usage
 where contract_number = ? and period_start = ?::date
 order by serial
@@ -447,6 +461,16 @@ def _avg_rate(amount, pages) -> str:
     return f"{(Decimal(amount) / Decimal(int(pages))).quantize(Decimal('0.000001'))}"
 
 
+def _used_lines(meter: str, billable, test) -> list[tuple]:
+    """Pages used; with test copies credited (docs/meter-capture.md), what the devices used,
+    the credit and what is billed."""
+    if test is None or pd.isna(test) or not int(test):
+        return [(t(f"chg_l_{meter}_used"), "", billable, None)]
+    return [(t(f"chg_l_{meter}_metered"), "", int(billable) + int(test), None),
+            (t(f"chg_l_{meter}_test"), t("chg_f_test"), -int(test), None),
+            (t(f"chg_l_{meter}_used"), t("chg_f_billable"), billable, None)]
+
+
 def calculation_lines(c: pd.Series) -> pd.DataFrame:
     """The charge as lines: item, how it is computed, pages, amount (DECIMAL, exact)."""
     a, d = int(c.active_days), int(c.days_in_month)
@@ -461,11 +485,11 @@ def calculation_lines(c: pd.Series) -> pd.DataFrame:
     rows = [
         (t("chg_l_days"), t("chg_f_days").format(a=a, d=d, f=fraction), None, None),
         (t("chg_l_fee"), t("chg_f_fee").format(a=a, d=d), None, c.fixed_fee_amount),
-        (t("chg_l_mono_used"), "", c.mono_pages, None),
+        *_used_lines("mono", c.mono_pages, c.get("test_mono_pages")),
         (t("chg_l_mono_incl"), t("chg_f_incl").format(a=a, d=d), c.included_mono_pages, None),
         (t("chg_l_mono_over"), over(c.mono_pages, c.included_mono_pages, c.overage_mono_pages,
                                     c.overage_mono_amount), c.overage_mono_pages, c.overage_mono_amount),
-        (t("chg_l_color_used"), "", c.color_pages, None),
+        *_used_lines("color", c.color_pages, c.get("test_color_pages")),
         (t("chg_l_color_incl"), t("chg_f_incl").format(a=a, d=d), c.included_color_pages, None),
         (t("chg_l_color_over"), over(c.color_pages, c.included_color_pages, c.overage_color_pages,
                                      c.overage_color_amount), c.overage_color_pages, c.overage_color_amount),
@@ -519,7 +543,11 @@ def _devices_view(devices: pd.DataFrame) -> pd.DataFrame:
         "closing_color_counter": t("chg_c_color_close"), "color_pages": t("chg_c_color"),
         "actual_closing_mono_counter": t("chg_c_actual_mono"),
         "actual_closing_color_counter": t("chg_c_actual_color"),
-        "meter_replacements": t("chg_c_replacements")})
+        "meter_replacements": t("chg_c_replacements"),
+        "test_mono_pages": t("chg_c_test_mono"), "test_color_pages": t("chg_c_test_color"),
+        "billable_mono_pages": t("chg_c_billable_mono"),
+        "billable_color_pages": t("chg_c_billable_color"),
+        "unabsorbed_mono_pages": t("chg_c_unabsorbed")})
 
 
 def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:

@@ -34,6 +34,7 @@ from operational_app.csv_import import reader
 from operational_app.csv_import.formats import (
     FORMATS,
     IMPORT_ORDER,
+    REVIEW_READINGS,
     SKIP,
     FileFormat,
     Step,
@@ -76,11 +77,16 @@ def max_file_bytes() -> int:
 
 def import_dir(
     path: str | os.PathLike[str], actor: str = "import", url: str | None = None, *,
-    max_bytes: int | None = None,
+    max_bytes: int | None = None, review_readings: bool = False,
 ) -> ImportReport:
-    """Import every CSV file of a folder, in dependency order; each file all-or-nothing."""
+    """Import every CSV file of a folder, in dependency order; each file all-or-nothing.
+    Meter readings count as reviewed history unless `review_readings` (docs/csv-import.md)."""
     items, errors = _list_dir(Path(path))
-    return _run(items, actor, url, commit=True, max_bytes=max_bytes, general=errors)
+    token = REVIEW_READINGS.set(review_readings)
+    try:
+        return _run(items, actor, url, commit=True, max_bytes=max_bytes, general=errors)
+    finally:
+        REVIEW_READINGS.reset(token)
 
 
 def import_file(

@@ -69,11 +69,15 @@ class DeviceMeter:
     install_color: int
     removed_on: date | None = None
     effective: list[int] = field(init=False)
+    # pages billed above what a replaced meter counted (an overshooting estimate before the
+    # replacement), absorbed by later usage (docs/billing.md)
+    unabsorbed: list[int] = field(init=False)
     actuals: list[Read] = field(init=False)  # actual readings of the current meter
     install_read: Read | None = field(init=False)  # None once the meter has been replaced
 
     def __post_init__(self) -> None:
         self.effective = [self.install_mono, self.install_color]
+        self.unabsorbed = [0, 0]
         self.actuals = []
         self.install_read = Read(self.installed_on, self.install_mono, self.install_color)
 
@@ -108,13 +112,17 @@ class DeviceMeter:
                 closing = max(self.effective[m], estimate)
                 usage[m] = closing - self.effective[m]
                 self.effective[m] = closing
-            return usage[0], usage[1], True
+            return self._absorb(usage[0], 0), self._absorb(usage[1], 1), True
         last_on_meter: Read | None = None
         for read in reads:
             if read.reset:
-                if last_on_meter is not None:  # the old meter's final read closes it
+                # the old meter counted up to its final read (the last one before the
+                # reset, maybe of an earlier period): what was billed above it is owed back
+                final = last_on_meter or (self.actuals[-1] if self.actuals else
+                                          self.install_read)
+                if final is not None:
                     for m in (0, 1):
-                        usage[m] += max(0, _counter(last_on_meter, m) - self.effective[m])
+                        usage[m] += _counter(final, m) - self.effective[m]
                 self.effective = [read.mono, read.color]
                 self.actuals = [read]
                 self.install_read = None
@@ -134,7 +142,13 @@ class DeviceMeter:
                 if self.actuals[i].day <= cutoff:
                     self.actuals = self.actuals[i:]
                     break
-        return usage[0], usage[1], False
+        return self._absorb(usage[0], 0), self._absorb(usage[1], 1), False
+
+    def _absorb(self, counted: int, meter: int) -> int:
+        """Bill the period's counted change less what is still owed, never below zero."""
+        billed = max(0, counted - self.unabsorbed[meter])
+        self.unabsorbed[meter] = max(0, self.unabsorbed[meter] - counted)
+        return billed
 
 
 def _counter(read: Read, meter: int) -> int:

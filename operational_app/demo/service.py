@@ -23,7 +23,8 @@ from operational_app.demo.calendar_utils import (
     poisson,
     weighted,
 )
-from operational_app.demo.timeline import P_OPERATION, Timeline
+from operational_app.demo.meters import plan_anomalies
+from operational_app.demo.timeline import P_OPERATION, P_SETUP, Timeline
 from operational_app.demo.workhours import add_business_hours, is_business_day
 from operational_app.demo.world import Contract, Device, World
 
@@ -47,6 +48,24 @@ CONSUMABLE_TICKETS = ("Tóner defectuoso: impresión tenue", "Cartucho no recono
 MONO_ITEMS = {"Tóner negro": 0.85, "Kit de mantenimiento": 0.10, "Unidad de imagen": 0.05}
 COLOR_ITEMS = {"Tóner negro": 0.40, "Tóner cian": 0.15, "Tóner magenta": 0.15,
                "Tóner amarillo": 0.15, "Kit de mantenimiento": 0.08, "Unidad de imagen": 0.07}
+
+
+DEALER_PROFILE = """name: fmaudit-seiton
+description: El reporte de FMAudit de Seiton, con una línea de título antes del encabezado.
+encoding: cp1252
+delimiter: ";"
+thousands: "."
+decimal: ","
+date_format: "%d/%m/%Y"
+skip_rows: 1
+columns:
+  serial: "Número de serie"
+  read_on: "Fecha de auditoría"
+  mono_counter: "Páginas monocromo"
+  color_counter: "Páginas color"
+source: agent
+unknown_serials: skip
+"""
 
 
 @dataclass
@@ -296,9 +315,56 @@ class OperationPlanner:
                                 pick(rng, ("high", "high", "critical")))
         self.emit()
 
+    def test_pages(self, rng: random.Random, d: Device | None, p: float,
+                   day: date) -> dict[str, int]:
+        """The test copies a technician records on a visit (the review story's scales only,
+        params.REVIEW_STORY_SCALES), from its own random stream so the rest of the story does
+        not move."""
+        since = add_months(month_start(self.until), 1 - P.TEST_COPIES_MONTHS)
+        if d is None or not d.review_story or day < since or rng.random() >= p:
+            return {}
+        pages = {"test_mono_pages": rng.randint(*P.TEST_PAGES)}
+        if d.is_color:
+            pages["test_color_pages"] = rng.randint(*P.TEST_PAGES) // 2
+        return pages
+
+    def emit_meter_review(self) -> None:
+        """The device models the review knows, and the billing area's decisions on the held
+        readings meters.py plans (docs/meter-capture.md)."""
+        world = self.world
+        models = {}
+        for d in world.devices:
+            models.setdefault(d.model, (d.is_color, P.RATED_MONTHLY_VOLUME[d.cls]))
+        for model, (is_color, rated) in sorted(models.items()):
+            self.tl.add(world.start, P_SETUP, "billing", "set_device_model",
+                        P.ACTOR_SYSTEM_ADMIN, {"model": model, "is_color": is_color,
+                                               "rated_monthly_volume": rated})
+        # the dealer's own copy of the FMAudit profile: its report has a title line
+        self.tl.add(world.start, P_SETUP, "meter_profiles", "save_profile",
+                    P.ACTOR_SYSTEM_ADMIN, {"definition": DEALER_PROFILE})
+        notes = {"job": "Tiraje real: impresión de fin de ejercicio confirmada con el cliente",
+                 "typo": "Dígito de más en la lectura del agente",
+                 "glitch": "El agente reporta color en un equipo monocromático",
+                 "stuck": "El agente repite contadores viejos: sin comunicación con el equipo"}
+        for d in world.devices:
+            for a in plan_anomalies(d, world.seed, world.scale.read_every_days, world.start,
+                                    world.until):
+                if a.decision is None:
+                    continue
+                for held in a.held_days():
+                    day = held + timedelta(days=2)
+                    if day > world.until:
+                        continue
+                    func = "approve_meter_reading" if a.decision == "approve" else \
+                        "reject_meter_reading"
+                    self.tl.add(day, P_OPERATION, "billing", func, P.ACTOR_FINANCE,
+                                {"serial": d.serial, "read_on": held, "note": notes[a.kind]})
+
     def emit(self) -> None:
         tl = self.tl
         actor = P.ACTOR_OPERATION
+        copies = random.Random(f"{self.world.seed}:test-copies")
+        self.emit_meter_review()
         self.tickets.sort(key=lambda t: (t.opened_at, t.contract.number,
                                          t.device.serial if t.device else ""))
         for n, t in enumerate(self.tickets, start=1):
@@ -318,7 +384,10 @@ class OperationPlanner:
                        {"ticket_number": t.number, "resumed_at": resumed})
             tl.add(t.resolved_at.date(), P_OPERATION, "operation", "resolve_ticket", actor,
                    {"ticket_number": t.number, "resolved_at": t.resolved_at,
-                    "first_time_fix": t.first_time_fix})
+                    "first_time_fix": t.first_time_fix,
+                    **(self.test_pages(copies, t.device, P.TEST_COPIES_TICKET_P,
+                                       t.resolved_at.date())
+                       if t.ticket_type == "corrective" else {})})
             tl.add(t.closed_at.date(), P_OPERATION, "operation", "close_ticket", actor,
                    {"ticket_number": t.number, "closed_at": t.closed_at})
         self.visits.sort(key=lambda v: (v[0], v[1].serial))
@@ -328,7 +397,8 @@ class OperationPlanner:
                    {"visit_code": code, "serial": d.serial, "due_on": due})
             if done is not None:
                 tl.add(done, P_OPERATION, "operation", "complete_visit", actor,
-                       {"visit_code": code, "done_on": done})
+                       {"visit_code": code, "done_on": done,
+                        **self.test_pages(copies, d, P.TEST_COPIES_VISIT_P, done)})
         self.requests.sort(key=lambda r: (r[0], r[1].serial))
         for n, (requested, d, item, qty, delivered) in enumerate(self.requests, start=1):
             number = f"CON-{n:06d}"

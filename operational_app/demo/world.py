@@ -116,6 +116,7 @@ class Device:
     replacements: list[date] = field(default_factory=list)
     maintenance_months: int = 4
     renewal_added: bool = False  # installed with a renewal (dropped if it is re-planned)
+    review_story: bool = False  # its reads may carry the meter review's anomalies (meters.py)
 
     def active_on(self, day: date) -> bool:
         return self.installed_on <= day and (self.removed_on is None or day <= self.removed_on)
@@ -718,6 +719,7 @@ class Planner:
                 manual_only=rng.random() < P.MANUAL_ONLY_DEVICE_P,
                 manual_day=pick(rng, (24, 25, 26, 27, 28, 28, 1, 2)),
                 maintenance_months=weighted(rng, P.MAINTENANCE_INTERVAL_MONTHS),
+                review_story=self.scale.name in P.REVIEW_STORY_SCALES,
             ))
         return devices
 

@@ -23,6 +23,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
+plain = _plain  # the batch path writes the same JSON form (meter_batch.py)
+
+
 def snapshot(row: Any) -> dict[str, Any]:
     """The row's column values as JSON-ready data (secrets left out)."""
     mapper = inspect(row).mapper

@@ -13,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from operational_app.domain import fields, writes
+from operational_app.domain import fields, meter_rules, writes
 from operational_app.domain.fields import Checker, check_actor, first_of_month
 from operational_app.domain.lookups import (
     check_device_life,
@@ -24,6 +24,7 @@ from operational_app.domain.lookups import (
     device_ref,
     find_account,
     find_credit_note,
+    find_device_model,
     find_invoice,
     find_payment,
     invoice_credited,
@@ -38,12 +39,14 @@ from operational_app.store.models import (
     Contract,
     CreditNote,
     Device,
+    DeviceModel,
     FxRate,
     Invoice,
     MeterReading,
     Payment,
     PaymentApplication,
     PaymentReversal,
+    utcnow,
 )
 
 READING_SOURCES = ("agent", "manual")
@@ -63,37 +66,111 @@ def _same_key_reading(
         MeterReading.meter_reset == meter_reset)).first()
 
 
-def _check_reading_order(
-    v: Checker, device: Device, last: MeterReading | None, read: date, reset: bool
-) -> None:
-    """Readings are recorded in date order (history stays simple: no reading is ever
-    inserted before a later one); on a replacement day the reset row comes last."""
-    if last is None:
-        return
-    if read < last.read_on:
-        v.fail("read_on", f"is before device {device.serial}'s latest reading ({last.read_on}): "
-                          "readings must be recorded in date order")
-    elif read == last.read_on and last.meter_reset and not reset:
-        v.fail("read_on", f"a meter replacement of device {device.serial} is already recorded on "
-                          f"{read}: the old meter's final reading must be recorded before it")
+def reading_point(row: MeterReading) -> meter_rules.Point:
+    return meter_rules.Point(row.read_on, row.meter_reset, row.mono_counter, row.color_counter,
+                             counts=row.review_status in meter_rules.COUNTING)
 
 
-def _check_monotonic(
-    v: Checker, device: Device, last: MeterReading | None, mono: int | None, color: int | None
-) -> None:
-    """Lifetime counters never go down on one meter (billing-and-collections.md)."""
-    if last is not None:
-        prev = {"mono": last.mono_counter, "color": last.color_counter}
-        where = f"reading of {last.read_on}"
-    else:
-        prev = {"mono": device.install_mono_counter, "color": device.install_color_counter}
-        where = f"install counter of {device.installed_on}"
-    for meter, value in (("mono", mono), ("color", color)):
-        if value is not None and value < prev[meter]:
-            v.fail(f"{meter}_counter",
-                   f"{value} is lower than device {device.serial}'s previous {meter} counter "
-                   f"({prev[meter]}, {where}); if the meter was replaced, record the new "
-                   "meter's first reading with meter_reset=true")
+def install_point(device: Device) -> meter_rules.Point:
+    return meter_rules.Point(device.installed_on, False, device.install_mono_counter,
+                             device.install_color_counter, is_install=True)
+
+
+def model_info(session: Session, device: Device) -> meter_rules.ModelInfo:
+    """The device's model as device_models records it (colour, rated volume), if it does."""
+    model = find_device_model(session, device.model) if device.model else None
+    if model is None:
+        return meter_rules.ModelInfo()
+    return meter_rules.ModelInfo(not model.is_color, model.rated_monthly_volume)
+
+
+def _counting(device_id: int, statuses: tuple[str, ...] = meter_rules.COUNTING) -> Any:
+    return select(MeterReading).where(
+        MeterReading.device_id == device_id, MeterReading.deleted_at.is_(None),
+        MeterReading.review_status.in_(statuses))
+
+
+ACTUAL = (*meter_rules.COUNTING, "held")  # what the hold rules look at
+
+
+def reading_history(
+    session: Session, device: Device, read: date, reset: bool, *,
+    stuck_days: int | None = None,
+) -> tuple[meter_rules.History, meter_rules.Point | None, meter_rules.Point | None]:
+    """The stretch of the device's history the rules need around (read, reset): the
+    neighbours that count, and with `stuck_days` the window the hold rules look at
+    (meter_rules.needed_from, from the previous actual reading) plus the one point before
+    it. The batch path gives the rules the whole history instead; both answer alike."""
+    # reading order (meter_rules.order_key): on one date the old meter's read, then the reset
+    same_day = MeterReading.read_on == read
+    earlier = or_(MeterReading.read_on < read,
+                  and_(same_day, MeterReading.meter_reset.is_(False))) if reset else \
+        MeterReading.read_on < read
+    later = MeterReading.read_on > read if reset else \
+        or_(MeterReading.read_on > read, and_(same_day, MeterReading.meter_reset.is_(True)))
+    latest_first = (MeterReading.read_on.desc(), MeterReading.meter_reset.desc())
+    if stuck_days is None or reset:  # the fit only: the readings that count around it
+        prev = session.scalars(_counting(device.id).where(earlier).order_by(*latest_first)
+                               .limit(1)).first()
+        nxt = session.scalars(_counting(device.id).where(later).order_by(
+            MeterReading.read_on, MeterReading.meter_reset).limit(1)).first()
+        points = [reading_point(r) for r in (prev, nxt) if r is not None]
+        if prev is None:
+            points.append(install_point(device))
+    else:  # and the hold rules: every actual reading from needed_from on, and one before
+        last = session.scalars(_counting(device.id, ACTUAL).where(earlier)
+                               .order_by(*latest_first).limit(1)).first()
+        anchor = reading_point(last) if last is not None else install_point(device)
+        start = meter_rules.needed_from(anchor, read, stuck_days)
+        rows = session.scalars(_counting(device.id, ACTUAL).where(
+            MeterReading.read_on >= start)).all()
+        prior = session.scalars(_counting(device.id, ACTUAL).where(
+            MeterReading.read_on < start).order_by(*latest_first).limit(1)).first()
+        points = [reading_point(r) for r in rows]
+        points.append(reading_point(prior) if prior is not None else install_point(device))
+        before_rows = [p for p in points if p.sort_key < meter_rules.order_key(read, reset)]
+        if not any(p.counts for p in before_rows):  # the counting one is further back
+            prev = session.scalars(_counting(device.id).where(earlier).order_by(
+                *latest_first).limit(1)).first()
+            points.append(reading_point(prev) if prev is not None else install_point(device))
+    history = meter_rules.History(list({p.sort_key: p for p in points}.values()))
+    before, after = history.neighbours(read, reset)
+    return history, before, after
+
+
+def check_reading_date(v: Checker, device: Device | None, read: date | None,
+                       today: date | None = None) -> None:
+    """Not in the future (`today`: the batch path asks the clock once), not outside the
+    device's life."""
+    today = today or fields.today()
+    if read is not None and read > today:
+        v.fail("read_on", f"must not be in the future (today is {today})")
+    check_device_life(v, "read_on", read, device)
+
+
+def check_same_key(v: Checker, serial: str | None, same: tuple[str, int, int] | None,
+                   read: date, reset: bool) -> None:
+    """`same` is the live reading already stored under this key: (review status, mono,
+    color); a withdrawn one does not count (its row is reused)."""
+    if same is not None:
+        status, mono, color = same
+        kind = "meter-reset reading" if reset else "reading"
+        held = "" if status in meter_rules.COUNTING else f", {status} for review"
+        v.fail("read_on", f"a {kind} of device {serial} on {read} already exists (mono {mono}, "
+                          f"color {color}{held})")
+
+
+def live_key(row: MeterReading | None) -> tuple[str, int, int] | None:
+    if row is None or row.deleted_at is not None:
+        return None
+    return row.review_status, row.mono_counter, row.color_counter
+
+
+def review_fields(reasons: list[str], review: bool) -> dict[str, Any]:
+    """The review columns of a new (or revived) reading."""
+    return {"review_status": "held" if reasons else "counted",
+            "review_reason": "; ".join(reasons)[:500] if reasons else None,
+            "review_note": None, "decided_by": None, "decided_at": None}
 
 
 def record_meter_reading(
@@ -106,9 +183,16 @@ def record_meter_reading(
     color_counter: Any,
     source: Any = "agent",
     meter_reset: Any = False,
+    review: bool = True,
 ) -> MeterReading:
     """A reading of the device's lifetime counters. `meter_reset=true` marks a new meter: its
-    counters are the new meter's start and may be lower than the old meter's."""
+    counters are the new meter's start and may be lower than the old meter's.
+
+    A late reading (dated before the device's latest one) is accepted when it fits between
+    its neighbours on the same meter. With `review` (forms, agents, profiles) a suspicious
+    reading is stored `held`: it waits for the billing area's decision and does not count
+    for billing meanwhile (docs/meter-capture.md); history brought from an earlier system
+    is imported with `review=False`."""
     actor = check_actor(actor)
     v = Checker()
     serial_, device = device_ref(v, session, serial, lock=True)
@@ -117,24 +201,26 @@ def record_meter_reading(
     color = v.integer("color_counter", color_counter, required=True, big=True)
     source_ = v.choice("source", source, READING_SOURCES, default="agent")
     reset = v.boolean("meter_reset", meter_reset, default=False)
-    if read is not None and read > fields.today():
-        v.fail("read_on", f"must not be in the future (today is {fields.today()})")
-    check_device_life(v, "read_on", read, device)
+    check_reading_date(v, device, read)
     revive = None
+    reasons: list[str] = []
     if device is not None and read is not None and reset is not None:
         same = _same_key_reading(session, device.id, read, reset)
-        if same is not None and same.deleted_at is None:
-            kind = "meter-reset reading" if reset else "reading"
-            v.fail("read_on", f"a {kind} of device {serial_} on {read} already exists")
-        else:
+        check_same_key(v, serial_, live_key(same), read, reset)
+        if not v.has_error("read_on"):
             revive = same
-            last = latest_meter_reading(session, device.id)
-            _check_reading_order(v, device, last, read, reset)
-            if not reset:
-                _check_monotonic(v, device, last, mono, color)
+            t = meter_rules.thresholds(session) if review else None
+            history, before, after = reading_history(
+                session, device, read, reset, stuck_days=t.stuck_days if t else None)
+            meter_rules.check_fits(v, serial_, before, after, mono, color, reset)
+            if t is not None and mono is not None and color is not None:
+                reasons = meter_rules.hold_reasons(
+                    history, history.previous(read, reset), read, mono, color, reset,
+                    model_info(session, device), t)
     v.check()
     key = f"{serial_}:{read}{':reset' if reset else ''}"
-    values = {"mono_counter": mono, "color_counter": color, "source": source_}
+    values = {"mono_counter": mono, "color_counter": color, "source": source_,
+              **review_fields(reasons, review)}
     if revive is not None:  # the unique key still holds the withdrawn row: reuse it
         return writes.update(session, actor, revive, key, deleted_at=None, deleted_by=None,
                              **values)
@@ -142,13 +228,9 @@ def record_meter_reading(
     return writes.insert(session, actor, row, key, "read_on")
 
 
-def withdraw_meter_reading(
-    session: Session, actor: str, *, serial: Any, read_on: Any, meter_reset: Any = False
-) -> MeterReading:
-    """Only the device's latest reading can be withdrawn, so the counters left behind are
-    still a non-decreasing history."""
-    actor = check_actor(actor)
-    v = Checker()
+def _live_reading(v: Checker, session: Session, serial: Any, read_on: Any, meter_reset: Any
+                  ) -> tuple[str | None, Device | None, date | None, bool | None,
+                             MeterReading | None]:
     serial_, device = device_ref(v, session, serial, lock=True)
     read = v.date("read_on", read_on, required=True)
     reset = v.boolean("meter_reset", meter_reset, default=False)
@@ -158,10 +240,91 @@ def withdraw_meter_reading(
         if row is None or row.deleted_at is not None:
             v.fail("read_on", f"device {serial_} has no reading on {read}")
             row = None
-        elif latest_meter_reading(session, device.id) is not row:
-            v.fail("read_on", f"only device {serial_}'s latest reading can be withdrawn")
+    return serial_, device, read, reset, row
+
+
+def withdraw_meter_reading(
+    session: Session, actor: str, *, serial: Any, read_on: Any, meter_reset: Any = False
+) -> MeterReading:
+    """Only the device's latest reading can be withdrawn (a held one at any place: it bounds
+    nothing), so a replacement is never withdrawn from under its meter's readings."""
+    actor = check_actor(actor)
+    v = Checker()
+    serial_, device, read, reset, row = _live_reading(v, session, serial, read_on, meter_reset)
+    if row is not None and row.review_status in meter_rules.COUNTING \
+            and latest_meter_reading(session, device.id) is not row:
+        v.fail("read_on", f"only device {serial_}'s latest reading can be withdrawn")
     v.check()
     return writes.withdraw(session, actor, row, f"{serial_}:{read}{':reset' if reset else ''}")
+
+
+def _held(v: Checker, serial: str | None, row: MeterReading | None) -> MeterReading | None:
+    if row is not None and row.review_status != "held":
+        v.fail("read_on", f"device {serial}'s reading of {row.read_on} is not held for review "
+                          f"(it is {row.review_status})")
+        return None
+    return row
+
+
+def approve_meter_reading(
+    session: Session, actor: str, *, serial: Any, read_on: Any, meter_reset: Any = False,
+    note: Any = None,
+) -> MeterReading:
+    """The billing area accepts a held reading: it counts for billing from now on. It must
+    still fit between the readings that count on its meter (a later one may have arrived)."""
+    actor = check_actor(actor)
+    v = Checker()
+    serial_, device, read, reset, row = _live_reading(v, session, serial, read_on, meter_reset)
+    note_ = v.text("note", note, MeterReading.review_note)
+    row = _held(v, serial_, row)
+    if row is not None:
+        _, before, after = reading_history(session, device, read, reset)
+        fit = Checker()
+        meter_rules.check_fits(fit, serial_, before, after, row.mono_counter,
+                               row.color_counter, reset)
+        for e in fit.errors:
+            v.fail(e.field, f"{e.reason}: reject the reading instead")
+    v.check()
+    return writes.update(session, actor, row, f"{serial_}:{read}{':reset' if reset else ''}",
+                         action="approve", review_status="approved", review_note=note_,
+                         decided_by=actor, decided_at=utcnow())
+
+
+def reject_meter_reading(
+    session: Session, actor: str, *, serial: Any, read_on: Any, meter_reset: Any = False,
+    note: Any = None,
+) -> MeterReading:
+    """The billing area refuses a held reading: it is withdrawn, with the reason."""
+    actor = check_actor(actor)
+    v = Checker()
+    serial_, _device, read, reset, row = _live_reading(v, session, serial, read_on,
+                                                       meter_reset)
+    note_ = v.text("note", note, MeterReading.review_note, required=True)
+    row = _held(v, serial_, row)
+    v.check()
+    now = utcnow()
+    return writes.update(session, actor, row, f"{serial_}:{read}{':reset' if reset else ''}",
+                         action="reject", review_status="rejected", review_note=note_,
+                         decided_by=actor, decided_at=now, deleted_at=now, deleted_by=actor)
+
+
+def set_device_model(
+    session: Session, actor: str, *, model: Any, is_color: Any,
+    rated_monthly_volume: Any = None,
+) -> DeviceModel:
+    """What the meter review knows of a model; setting it again replaces it (audited)."""
+    actor = check_actor(actor)
+    v = Checker()
+    name = v.text("model", model, DeviceModel.model, required=True)
+    color = v.boolean("is_color", is_color, required=True)
+    rated = v.integer("rated_monthly_volume", rated_monthly_volume, minimum=1)
+    v.check()
+    current = find_device_model(session, name)
+    if current is not None:
+        return writes.update(session, actor, current, name, is_color=color,
+                             rated_monthly_volume=rated)
+    return writes.insert(session, actor, DeviceModel(model=name, is_color=color,
+                                                     rated_monthly_volume=rated), name, "model")
 
 
 # --------------------------------------------------------------------------- invoices

@@ -23,6 +23,7 @@ from operational_app.store.models import (
     Contract,
     CreditNote,
     Device,
+    DeviceModel,
     ImplementationMilestone,
     Invoice,
     MaintenanceVisit,
@@ -131,12 +132,18 @@ def find_milestone(
     return session.scalars(query).first()
 
 
+def find_device_model(session: Session, model: str, **kw: Any) -> DeviceModel | None:
+    return _one(session, DeviceModel, DeviceModel.model, model, **kw)
+
+
 def latest_meter_reading(session: Session, device_id: int) -> MeterReading | None:
-    """The device's current reading: latest date; on one date the meter_reset row is later
-    (a replacement is the old meter's final read followed by the new meter's start)."""
+    """The device's current reading among those that count for billing (a held one waits
+    for review): latest date; on one date the meter_reset row is later (a replacement is
+    the old meter's final read followed by the new meter's start)."""
     return session.scalars(
         select(MeterReading)
-        .where(MeterReading.device_id == device_id, MeterReading.deleted_at.is_(None))
+        .where(MeterReading.device_id == device_id, MeterReading.deleted_at.is_(None),
+               MeterReading.review_status.in_(("counted", "approved")))
         .order_by(
             MeterReading.read_on.desc(), MeterReading.meter_reset.desc(), MeterReading.id.desc()
         )

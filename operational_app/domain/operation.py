@@ -201,6 +201,25 @@ def check_resolution(v: Checker, number: str | None, ticket: Ticket, at: datetim
         v.not_before("resolved_at", at, pauses[-1].resumed_at, "the end of the last pause")
 
 
+MAX_TEST_PAGES = 10_000  # a visit's test prints; more is a typing mistake
+
+
+def parse_test_pages(v: Checker, mono: Any, color: Any) -> tuple[int | None, int | None]:
+    """The test pages a technician printed on a visit (docs/meter-capture.md, test copies):
+    credited in the billing of the visit's period."""
+    return (v.integer("test_mono_pages", mono, maximum=MAX_TEST_PAGES),
+            v.integer("test_color_pages", color, maximum=MAX_TEST_PAGES))
+
+
+def check_test_pages(v: Checker, device: Device | None, mono: int | None,
+                     color: int | None) -> None:
+    """Test pages are credited on a device: a ticket without one cannot carry them."""
+    if device is None and (mono or color):
+        for field, value in (("test_mono_pages", mono), ("test_color_pages", color)):
+            if value:
+                v.fail(field, "needs the ticket's device: test pages are credited on a device")
+
+
 def resolve_ticket(
     session: Session,
     actor: str,
@@ -208,18 +227,27 @@ def resolve_ticket(
     ticket_number: Any,
     resolved_at: Any,
     first_time_fix: Any = None,
+    test_mono_pages: Any = None,
+    test_color_pages: Any = None,
 ) -> Ticket:
     """`first_time_fix` is required for corrective tickets (the first-time-fix KPI counts
-    them) and optional for the others."""
+    them) and optional for the others. Test pages printed during the visit are credited in
+    the billing of the month of `resolved_at`."""
     actor = check_actor(actor)
     v = Checker()
     number, ticket = _ticket_ref(v, session, ticket_number)
     at = v.timestamp("resolved_at", resolved_at, required=True)
     fix = v.boolean("first_time_fix", first_time_fix)
+    mono, color = parse_test_pages(v, test_mono_pages, test_color_pages)
     if ticket is not None:
         check_resolution(v, number, ticket, at, fix, _pauses(session, ticket.id))
+        device = session.get(Device, ticket.device_id) if ticket.device_id else None
+        check_test_pages(v, device, mono, color)
     v.check()
-    return writes.update(session, actor, ticket, number, resolved_at=at, first_time_fix=fix)
+    extra = {k: val for k, val in (("test_mono_pages", mono), ("test_color_pages", color))
+             if val is not None}
+    return writes.update(session, actor, ticket, number, resolved_at=at, first_time_fix=fix,
+                         **extra)
 
 
 def check_closing(v: Checker, number: str | None, ticket: Ticket, at: datetime | None) -> None:
@@ -299,17 +327,22 @@ def check_visit_completion(v: Checker, visit: MaintenanceVisit, done: date | Non
     check_device_life(v, "done_on", done, device)
 
 
-def complete_visit(session: Session, actor: str, *, visit_code: Any, done_on: Any
+def complete_visit(session: Session, actor: str, *, visit_code: Any, done_on: Any,
+                   test_mono_pages: Any = None, test_color_pages: Any = None
                    ) -> MaintenanceVisit:
+    """Test pages printed during the visit are credited in the billing of its month."""
     actor = check_actor(actor)
     v = Checker()
     code = v.text("visit_code", visit_code, MaintenanceVisit.visit_code, required=True)
     done = v.date("done_on", done_on, required=True)
+    mono, color = parse_test_pages(v, test_mono_pages, test_color_pages)
     visit = v.known("visit_code", code, find_visit(session, code, lock=True), "visit")
     if visit is not None:
         check_visit_completion(v, visit, done, session.get(Device, visit.device_id))
     v.check()
-    return writes.update(session, actor, visit, code, done_on=done)
+    extra = {k: val for k, val in (("test_mono_pages", mono), ("test_color_pages", color))
+             if val is not None}
+    return writes.update(session, actor, visit, code, done_on=done, **extra)
 
 
 def withdraw_visit(session: Session, actor: str, *, visit_code: Any) -> MaintenanceVisit:

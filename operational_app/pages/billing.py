@@ -30,6 +30,10 @@ register({
     "bill_readings_title": {"es": "Lecturas de contadores", "en": "Meter readings"},
     "bill_new_reading": {"es": "Nueva lectura", "en": "New reading"},
     "bill_reading_saved": {"es": "Lectura registrada", "en": "Reading recorded"},
+    "bill_reading_held": {"es": "Lectura registrada y retenida para revisión (no cuenta para "
+                                "facturar hasta que se apruebe)",
+                          "en": "Reading recorded and held for review (it does not count for "
+                                "billing until approved)"},
     "bill_reading_help": {
         "es": "Contadores de vida del equipo. Si se cambió el medidor, registra primero la "
               "lectura final del medidor viejo y luego la inicial del nuevo con «Cambio de "
@@ -77,6 +81,8 @@ register({
     "bill_overdue": {"es": "Facturas vencidas", "en": "Overdue invoices"},
     "bill_actions": {"es": "Acciones registradas", "en": "Recorded actions"},
     "opt_agent": {"es": "Agente", "en": "Agent"},
+    "opt_counted": {"es": "Cuenta", "en": "Counted"},
+    "opt_held": {"es": "Retenida", "en": "Held"},
     "opt_manual": {"es": "Manual", "en": "Manual"},
     "opt_call": {"es": "Llamada", "en": "Call"},
     "opt_email": {"es": "Correo", "en": "Email"},
@@ -114,7 +120,8 @@ def readings_page() -> None:
         f.save(lambda s, actor: billing.record_meter_reading(
             s, actor, serial=serial, read_on=read_on, mono_counter=mono, color_counter=color,
             source=source, meter_reset=reset),
-            lambda row: success(t("bill_reading_saved"), f"{serial} · {row.read_on}"))
+            lambda row: success(t("bill_reading_held" if row.review_status == "held"
+                                  else "bill_reading_saved"), f"{serial} · {row.read_on}"))
     with st.expander(t("bill_withdraw_reading")), \
             EntryForm("retirar-lectura", submit_label=t("entry_withdraw")) as w:
         st.caption(t("bill_withdraw_help"))
@@ -128,7 +135,7 @@ def readings_page() -> None:
 
     st.subheader(t("entry_latest_records"))
     records_table(queries.readings_table(search_box("lecturas-buscar")), key="lecturas-tabla",
-                  limit=queries.TABLE_LIMIT, translate=("source",))
+                  limit=queries.TABLE_LIMIT, translate=("source", "review_status"))
 
 
 # --------------------------------------------------------------------------- invoices

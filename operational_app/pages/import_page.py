@@ -82,6 +82,25 @@ register({
     "opt_updated": {"es": "Actualizada", "en": "Updated"},
     "opt_unchanged": {"es": "Sin cambio", "en": "Unchanged"},
     "opt_error": {"es": "Error", "en": "Error"},
+    "imp_tab_csv": {"es": "Archivos CSV del producto", "en": "The product's CSV files"},
+    "imp_tab_agent": {"es": "Exportaciones de agentes (lecturas)",
+                      "en": "Agent exports (meter readings)"},
+    "imp_agent_intro": {
+        "es": "La exportación de un agente de flota (FMAudit, KMnet, …) leída con un perfil de "
+              "importación. Todo o nada para los equipos conocidos; los equipos que no son del "
+              "distribuidor se listan y no se escriben (si el perfil lo dice). Las lecturas "
+              "sospechosas quedan retenidas para revisión.",
+        "en": "A fleet agent's export (FMAudit, KMnet, …) read through an import profile. All "
+              "or nothing for known devices; devices the dealer does not bill are listed and "
+              "not written (when the profile says so). Suspicious readings are held for "
+              "review."},
+    "imp_agent_profile": {"es": "Perfil", "en": "Profile"},
+    "imp_agent_file": {"es": "Archivo exportado", "en": "Exported file"},
+    "imp_agent_no_billing": {"es": "Tu rol no puede importar lecturas (etapa 5).",
+                             "en": "Your role cannot import meter readings (stage 5)."},
+    "imp_agent_unknown": {"es": "Series desconocidas (no se escriben)",
+                          "en": "Unknown serials (not written)"},
+    "imp_agent_value": {"es": "Valor", "en": "Value"},
 })
 
 STATE_KEY = "_import_preview"  # (fingerprint, report) of the last check
@@ -147,10 +166,69 @@ def _show_report(report: Any, title: str) -> None:
 
 def render() -> None:
     st.title(t("imp_title"))
-    st.caption(t("imp_intro"))
     user = auth.current_user()
-    actor = current_actor()
     stages = allowed_stages(user.role, user.area)
+    csv_tab, agent_tab = st.tabs([t("imp_tab_csv"), t("imp_tab_agent")])
+    with agent_tab:
+        agent_exports(stages)
+    with csv_tab:
+        csv_files(stages)
+
+
+AGENT_KEY = "_import_agent_preview"
+
+
+def agent_exports(stages: set[str]) -> None:
+    """The same import as `seiton import-meters`, with the profile chosen from a list."""
+    from operational_app.domain import meter_profiles
+    from operational_app.meter_capture import importer as meters
+    from operational_app.store.engine import read_session
+
+    st.caption(t("imp_agent_intro"))
+    if "billing" not in stages:  # meter readings are stage 5's records
+        st.info(t("imp_agent_no_billing"))
+        return
+    with read_session(queries._url()) as s:  # noqa: SLF001 - the pages' one store URL
+        names = sorted(meter_profiles.available(s))
+    profile = st.selectbox(t("imp_agent_profile"), names, key="importar-perfil",
+                           index=names.index("fmaudit-es") if "fmaudit-es" in names else 0)
+    upload = st.file_uploader(t("imp_agent_file"), key="importar-exportacion")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    fingerprint = _fingerprint([(f"{profile}:{upload.name}", data)])
+    c1, c2 = st.columns(2)
+    if c1.button(t("imp_preview"), key="importar-exp-revisar"):
+        st.session_state[AGENT_KEY] = (fingerprint, meters.preview(
+            data, profile, actor=current_actor(), filename=upload.name))
+    previous = st.session_state.get(AGENT_KEY)
+    preview = previous[1] if previous and previous[0] == fingerprint else None
+    confirm = c2.button(t("imp_confirm"), key="importar-exp-confirmar", type="primary",
+                        disabled=preview is None or not preview.ok)
+    report = preview
+    if confirm and preview is not None and preview.ok:
+        report = meters.import_meters(data, profile, actor=current_actor(),
+                                      filename=upload.name)
+        st.session_state.pop(AGENT_KEY, None)
+        queries.invalidate()
+    if report is None:
+        return
+    (st.success if report.ok else st.error)(md(report.summary()))
+    if report.unknown_serials:
+        st.caption(t("imp_agent_unknown"))
+        st.dataframe(pd.DataFrame([{"serial": k, t("imp_line"): ", ".join(map(str, v[:10]))}
+                                   for k, v in sorted(report.unknown_serials.items())]),
+                     hide_index=True, key="importar-exp-desconocidas")
+    if report.errors:
+        st.dataframe(pd.DataFrame([{
+            t("imp_line"): e.line, t("imp_column"): e.column, t("imp_agent_value"): e.value,
+            t("imp_reason"): e.reason} for e in report.errors]),
+            hide_index=True, key="importar-exp-errores")
+
+
+def csv_files(stages: set[str]) -> None:
+    st.caption(t("imp_intro"))
+    actor = current_actor()
     with st.expander(t("imp_formats")):
         st.dataframe(_formats_table(stages), hide_index=True, key="imp-formatos")
 

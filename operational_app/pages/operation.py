@@ -33,6 +33,10 @@ register({
     "op_schedule_visit": {"es": "Programar una visita", "en": "Schedule a visit"},
     "op_visit_scheduled": {"es": "Visita programada", "en": "Visit scheduled"},
     "op_complete_visit": {"es": "Registrar una visita realizada", "en": "Complete a visit"},
+    "op_test_pages_help": {"es": "Páginas que imprimió el técnico para probar el equipo: se "
+                                 "descuentan del uso facturable del periodo.",
+                           "en": "Pages the technician printed to test the device: credited "
+                                 "against the period's billable usage."},
     "op_visit_done": {"es": "Visita realizada", "en": "Visit done"},
     "op_maint_plan": {"es": "Plan de mantenimiento", "en": "Maintenance plan"},
     "op_plan_saved": {"es": "Plan de mantenimiento registrado",
@@ -110,6 +114,11 @@ def tickets_page() -> None:
             when = a.moment("when", label_text=t("op_when"))
             ftf = a.choice("first_time_fix", ("", "yes", "no"),
                            label_text=f"{label('first_time_fix')} — {t('op_ftf_help')}")
+            c1, c2 = st.columns(2)
+            with c1:
+                test_mono = a.number("test_mono_pages", help=t("op_test_pages_help"))
+            with c2:
+                test_color = a.number("test_color_pages")
             for _, time_field in TICKET_ACTIONS.values():  # the domain names the time field
                 a.labels[time_field] = t("op_when")
         if a.submitted:
@@ -117,6 +126,7 @@ def tickets_page() -> None:
             kwargs = {"ticket_number": ticket, time_field: when}
             if action == "resolve":
                 kwargs["first_time_fix"] = {"yes": True, "no": False}.get(ftf)
+                kwargs.update(test_mono_pages=test_mono, test_color_pages=test_color)
             a.save(lambda s, actor: fn(s, actor, **kwargs),
                    success(t("op_ticket_updated"), f"{ticket} · {option_label(action)}"))
     with withdraw_tab:
@@ -155,9 +165,15 @@ def maintenance_page() -> None:
         with EntryForm("visita-hecha") as d:
             visit = d.pick("visit_code", queries.picklist("visits"))
             done = d.date("done_on")
+            v1, v2 = st.columns(2)
+            with v1:
+                v_mono = d.number("test_mono_pages", help=t("op_test_pages_help"))
+            with v2:
+                v_color = d.number("test_color_pages")
         if d.submitted:
             d.save(lambda s, actor: operation.complete_visit(
-                s, actor, visit_code=visit, done_on=done),
+                s, actor, visit_code=visit, done_on=done, test_mono_pages=v_mono,
+                test_color_pages=v_color),
                 lambda row: success(t("op_visit_done"), row.visit_code))
     with tabs[2]:
         with EntryForm("plan-mant") as p:

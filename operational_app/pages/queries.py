@@ -540,7 +540,7 @@ def events_table(search: str = "") -> pd.DataFrame:
 def readings_table(search: str = "") -> pd.DataFrame:
     query = (select(Device.serial, MeterReading.read_on, MeterReading.mono_counter,
                     MeterReading.color_counter, MeterReading.source, MeterReading.meter_reset,
-                    MeterReading.created_by)
+                    MeterReading.review_status, MeterReading.created_by)
              .join(Device, Device.id == MeterReading.device_id)
              .where(MeterReading.deleted_at.is_(None)))
     if search:

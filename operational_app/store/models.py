@@ -279,6 +279,16 @@ class Device(Tracked, Base):
     install_color_counter: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
+class DeviceModel(Tracked, Base):
+    """What the meter review knows of a model (docs/meter-capture.md): a mono model's colour
+    counter must not move, and a reading over the rated monthly volume is held."""
+
+    __tablename__ = "device_models"
+    model: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    is_color: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    rated_monthly_volume: Mapped[int | None] = mapped_column(Integer)
+
+
 # --------------------------------------------------------------------------- 4 operation
 
 
@@ -295,6 +305,9 @@ class Ticket(Tracked, SoftDeletable, Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_time_fix: Mapped[bool | None] = mapped_column(Boolean)
     description: Mapped[str | None] = mapped_column(String(1000))
+    # pages the technician printed to test the device: credited in the billing (0006)
+    test_mono_pages: Mapped[int | None] = mapped_column(Integer)
+    test_color_pages: Mapped[int | None] = mapped_column(Integer)
     __table_args__ = (
         CheckConstraint(
             "ticket_type in ('corrective','preventive','consumable','incident','request')",
@@ -326,6 +339,8 @@ class MaintenanceVisit(Tracked, SoftDeletable, Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), nullable=False, index=True)
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     done_on: Mapped[date | None] = mapped_column(Date)
+    test_mono_pages: Mapped[int | None] = mapped_column(Integer)
+    test_color_pages: Mapped[int | None] = mapped_column(Integer)
 
 
 class ConsumableRequest(Tracked, SoftDeletable, Base):
@@ -362,10 +377,28 @@ class MeterReading(Tracked, SoftDeletable, Base):
     color_counter: Mapped[int] = mapped_column(BigInteger, nullable=False)
     source: Mapped[str] = mapped_column(String(10), nullable=False, default="agent")
     meter_reset: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # counted (billed) | held (waits for review, not billed) | approved | rejected (0006)
+    review_status: Mapped[str] = mapped_column(String(10), nullable=False, default="counted",
+                                               server_default="counted")
+    review_reason: Mapped[str | None] = mapped_column(String(500))  # why it was held
+    review_note: Mapped[str | None] = mapped_column(String(500))  # the decision's reason
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     __table_args__ = (
         UniqueConstraint("device_id", "read_on", "meter_reset"),
         CheckConstraint("source in ('agent','manual')", name="ck_meter_readings_source"),
+        CheckConstraint("review_status in ('counted','held','approved','rejected')",
+                        name="ck_meter_readings_review_status"),
     )
+
+
+class MeterImportProfile(Tracked, Base):
+    """How to read one fleet agent's export (docs/meter-capture.md): the YAML definition is
+    kept as text, checked by operational_app/meter_capture/profiles.py on every save."""
+
+    __tablename__ = "meter_import_profiles"
+    name: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    definition: Mapped[str] = mapped_column(Text, nullable=False)
 
 
 class Invoice(Tracked, Base):

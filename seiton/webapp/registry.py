@@ -174,3 +174,24 @@ register(PageSpec(
     kind="admin",
     icon=":material/account_balance:",
 ))
+# Meter capture (operational_app/pages/meter_capture.py, docs/meter-capture.md): the review of
+# held readings and the missing-reads list — readings are Operación's, so its operators see
+# it (stage operation), plus finance and admin — and the import profiles (admin).
+register(PageSpec(
+    key="revision-de-lecturas",
+    title={"es": "Revisión de lecturas", "en": "Meter-read review"},
+    section="billing",
+    target="operational_app.pages.meter_capture:review_page",
+    kind="entry",
+    stage="operation",
+    roles=frozenset({"finance"}),
+    icon=":material/fact_check:",
+))
+register(PageSpec(
+    key="perfiles-de-lecturas",
+    title={"es": "Perfiles de importación de lecturas", "en": "Meter import profiles"},
+    section="section_admin",
+    target="operational_app.pages.meter_capture:profiles_page",
+    kind="admin",
+    icon=":material/tune:",
+))

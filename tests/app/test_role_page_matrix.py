@@ -27,6 +27,7 @@ STAGE_AREAS = {
     "renewal": {"comercial", "operacion"},
 }
 IMPORT_KEY = "importacion"
+REVIEW_KEY = "revision-de-lecturas"  # docs/meter-capture.md: Operación's readings, and finance
 ALL_KEYS = [p.key for p in PAGES] + ["login"]
 ROLES = [("operator", a) for a in AREAS] + [("finance", None), ("director", None),
                                             ("analyst", None), ("admin", None)]
@@ -41,6 +42,8 @@ def expected(role: str, area: str | None, page: PageSpec) -> bool:
     if page.kind == "entry":
         if page.key == IMPORT_KEY:  # docs/operational-app.md: files are checked per stage
             return role in {"operator", "finance"}
+        if page.key == REVIEW_KEY:  # the billing area's review of held meter readings
+            return (role == "operator" and area == "operacion") or role == "finance"
         if role == "operator":
             return area in STAGE_AREAS[page.stage]
         return role == "finance" and page.stage == "billing"

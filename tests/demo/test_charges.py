@@ -88,6 +88,22 @@ def test_meter_replacement_counts_both_meters() -> None:
     assert (mono, estimated) == (1_000 + 1_500, False)
 
 
+def test_replacement_after_an_overshooting_estimate_is_absorbed() -> None:
+    """docs/billing.md: effective 8,900 after a March estimate (5,800 + 100 a day × 31), April's
+    old final read 8,000 and the new meter 0 → 600: April 0 with 300 owed; May (600 → 1,500)
+    bills 900 − 300 = 600 — the warehouse's unit test counters_effective_spec_replacement_*."""
+    meter = DeviceMeter(date(2026, 1, 1), 2_800, 0)
+    assert meter.close_period(date(2026, 1, 1), [Read(date(2026, 1, 31), 3_000, 0)])[0] == 200
+    assert meter.close_period(date(2026, 2, 1), [Read(date(2026, 2, 28), 5_800, 0)])[0] == 2_800
+    assert meter.close_period(date(2026, 3, 1), []) == (3_100, 0, True)
+    april = meter.close_period(date(2026, 4, 1), [
+        Read(date(2026, 4, 10), 8_000, 0), Read(date(2026, 4, 10), 0, 0, reset=True),
+        Read(date(2026, 4, 30), 600, 0)])
+    assert april == (0, 0, False) and meter.unabsorbed == [300, 0]
+    assert meter.close_period(date(2026, 5, 1), [Read(date(2026, 5, 31), 1_500, 0)])[0] == 600
+    assert meter.unabsorbed == [0, 0]
+
+
 def test_half_up_rounding() -> None:
     assert round_money(Decimal("2.675")) == Decimal("2.68")
     assert round_int(__import__("fractions").Fraction(5, 2)) == 3

@@ -59,10 +59,14 @@ def test_meter_reset_allows_a_lower_start(device, session):
             meter_reset=True)
 
 
-def test_old_meter_final_read_must_come_before_the_reset(device, session):
+def test_old_meter_final_read_may_follow_the_reset(device, session):
+    """A replacement recorded first: the old meter's final read of that day is a late
+    reading, bounded by the old meter's earlier readings only."""
     read(session, "2026-02-15", 0, 0, meter_reset=True)
-    refused(session, billing.record_meter_reading, "read_on", "final reading",
-            serial="SN1", read_on="2026-02-15", mono_counter=2000, color_counter=300)
+    refused(session, billing.record_meter_reading, "mono_counter", "lower than",
+            serial="SN1", read_on="2026-02-15", mono_counter=900, color_counter=300)
+    final = read(session, "2026-02-15", 2000, 300)
+    assert final.meter_reset is False and final.review_status == "counted"
 
 
 @pytest.mark.parametrize("on, reason", [
@@ -79,12 +83,49 @@ def test_today_is_allowed(device, session, fixed_today):
     assert read(session, fixed_today, 2000, 300).read_on == fixed_today
 
 
-def test_readings_are_recorded_in_date_order(device, session):
+def test_late_reading_between_its_neighbours_is_accepted(device, session):
+    read(session, "2026-01-31", 1500, 220)
     read(session, "2026-02-28", 1800, 250)
-    refused(session, billing.record_meter_reading, "read_on", "date order",
-            serial="SN1", read_on="2026-02-01", mono_counter=1500, color_counter=220)
+    late = read(session, "2026-02-10", 1600, 230, source="manual")
+    assert late.review_status == "counted"
+    assert lookups.latest_meter_reading(session, late.device_id).read_on == date(2026, 2, 28)
     refused(session, billing.record_meter_reading, "read_on", "already exists",
             serial="SN1", read_on="2026-02-28", mono_counter=1800, color_counter=250)
+
+
+def test_late_reading_that_does_not_fit_names_both_neighbours(device, session):
+    read(session, "2026-01-31", 1500, 220)
+    read(session, "2026-02-28", 1800, 250)
+    err = refused(session, billing.record_meter_reading, "mono_counter", "does not fit",
+                  serial="SN1", read_on="2026-02-10", mono_counter=1900, color_counter=230)
+    text = str(err)
+    assert "reading of 2026-01-31 (mono 1500)" in text
+    assert "reading of 2026-02-28 (mono 1800)" in text
+    assert "previous" not in text and "date order" not in text
+    err = refused(session, billing.record_meter_reading, "color_counter", "does not fit",
+                  serial="SN1", read_on="2026-02-10", mono_counter=1600, color_counter=210)
+    assert "reading of 2026-01-31 (color 220)" in str(err)
+    assert "reading of 2026-02-28 (color 250)" in str(err)
+
+
+def test_late_reading_before_the_first_is_bounded_by_the_install(device, session):
+    read(session, "2026-02-28", 1800, 250)
+    err = refused(session, billing.record_meter_reading, "mono_counter", "does not fit",
+                  serial="SN1", read_on="2026-01-20", mono_counter=999, color_counter=210)
+    assert "install counter of 2026-01-10 (mono 1000)" in str(err)
+    assert read(session, "2026-01-20", 1000, 200).review_status == "counted"
+
+
+def test_late_reading_on_a_replaced_meter_is_bounded_by_that_meter(device, session):
+    read(session, "2026-01-31", 1500, 220)
+    read(session, "2026-02-15", 10, 0, meter_reset=True)
+    read(session, "2026-02-28", 400, 50)
+    # before the replacement: the old meter, whose later readings end at the reset
+    assert read(session, "2026-02-05", 1700, 230).mono_counter == 1700
+    # after it: the new meter, between its start and its next reading
+    refused(session, billing.record_meter_reading, "mono_counter", "new meter's start",
+            serial="SN1", read_on="2026-02-20", mono_counter=5, color_counter=20)
+    assert read(session, "2026-02-20", 200, 20).mono_counter == 200
 
 
 @pytest.mark.parametrize("field, kw", [

@@ -27,6 +27,8 @@ REQUIRED_COLUMNS = {
         "currency", "has_estimated_reads"},
     "fct_invoice_reconciliation": {"contract_number", "period_start", "expected_subtotal",
                                    "invoiced_subtotal", "difference", "status"},
+    "fct_meter_exceptions": {"serial", "read_on", "reason", "status", "decided_by",
+                             "decided_at"},
 }
 
 

@@ -24,7 +24,8 @@ raw_tables as (
     where table_catalog = current_database()
         and table_schema = '{{ source("operational", "accounts").schema }}'
         and table_name not in (
-            'users', 'audit_log', 'fx_rates', 'alembic_version', 'app_settings', 'invoice_series'
+            'users', 'audit_log', 'fx_rates', 'alembic_version', 'app_settings', 'invoice_series',
+            'device_models', 'meter_import_profiles'
         )
         and table_name not like '\_dlt%' escape '\'
 

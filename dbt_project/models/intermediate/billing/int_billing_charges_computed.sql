@@ -9,6 +9,8 @@
         minimum true-up = max(0, round(minimum × f, 2) − (fee + overage amounts))
         tax             = round(subtotal × account tax rate, 2);   total = subtotal + tax
     Exact DECIMAL arithmetic throughout; prorations in integers (macros/decimals.sql).
+    Usage is the devices' usage less the technicians' test copies credited in the period
+    (int_device_usage_credited; docs/meter-capture.md).
 -#}
 {%- set days = 'periods.active_days' -%}
 {%- set month_days = 'periods.days_in_month' -%}
@@ -24,6 +26,19 @@ periods as (
 device_usage as (
 
     select * from {{ ref('int_meter_counters_effective') }}
+
+),
+
+-- technicians' test copies, credited per device and period (docs/meter-capture.md)
+test_credits as (
+
+    select
+        contract_id,
+        period_start,
+        sum(test_mono_pages) as test_mono_pages,
+        sum(test_color_pages) as test_color_pages,
+    from {{ ref('int_device_usage_credited') }}
+    group by contract_id, period_start
 
 ),
 
@@ -52,8 +67,16 @@ usage as (
     select
         periods.*,
         cast(coalesce(usage_by_contract.device_count, 0) as integer) as device_count,
-        cast(coalesce(usage_by_contract.mono_pages, 0) as bigint) as mono_pages,
-        cast(coalesce(usage_by_contract.color_pages, 0) as bigint) as color_pages,
+        cast(
+            coalesce(usage_by_contract.mono_pages, 0) - coalesce(test_credits.test_mono_pages, 0)
+            as bigint
+        ) as mono_pages,
+        cast(
+            coalesce(usage_by_contract.color_pages, 0) - coalesce(test_credits.test_color_pages, 0)
+            as bigint
+        ) as color_pages,
+        cast(coalesce(test_credits.test_mono_pages, 0) as bigint) as test_mono_pages,
+        cast(coalesce(test_credits.test_color_pages, 0) as bigint) as test_color_pages,
         coalesce(usage_by_contract.has_estimated_reads, false) as has_estimated_reads,
         {{ prorate_pages('periods.included_mono_pages', days, month_days) }}
             as included_mono_pages_prorated,
@@ -67,6 +90,9 @@ usage as (
     left join usage_by_contract
         on periods.contract_id = usage_by_contract.contract_id
         and periods.period_start = usage_by_contract.period_start
+    left join test_credits
+        on periods.contract_id = test_credits.contract_id
+        and periods.period_start = test_credits.period_start
     -- a contract without any price plan cannot be charged (tested in _billing__models.yml)
     where periods.price_plan_id is not null
 
@@ -248,6 +274,8 @@ final as (
         included_color_pages_prorated as included_color_pages,
         mono_pages,
         color_pages,
+        test_mono_pages,
+        test_color_pages,
         overage_mono_pages,
         overage_color_pages,
         mono_rate,

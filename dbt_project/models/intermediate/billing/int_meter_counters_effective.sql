@@ -14,11 +14,16 @@
     replacement reading), the period ends while it is in force, and, for a replaced
     meter, its final reading.
 
-    Usage crosses replacements through a lifetime "odometer": the sum, over the meters
-    already replaced, of (effective at their final read − their start), plus the current
-    meter's (effective − start). A period's usage is the odometer's increase, so across a
-    replacement it is (old final − previous effective) + (new closing − new start), and
-    never negative.
+    Usage crosses replacements through a lifetime "odometer" of the pages the meters
+    counted: the sum, over the meters already replaced, of (their final read − their start),
+    plus the current meter's (effective − start). The odometer can fall at a replacement —
+    when an estimate overshot the old meter, its effective counter is above its final read —
+    and billing never gives pages back as a negative usage: the billed lifetime is the
+    odometer's running maximum, a period's usage its increase. So across a replacement the
+    usage is max(0, (old final − previous effective) + (new closing − new start)) and what
+    is still unabsorbed (billed lifetime − odometer) carries to the next periods; once an
+    actual read catches up, billed usage over the device's life equals what its meters
+    counted (docs/billing.md, "Meter replacement after an overshooting estimate").
 -#}
 
 with
@@ -144,9 +149,11 @@ meters as (
         meter_segment,
         max(case when checkpoint_kind = 0 then actual_mono end) as start_mono,
         max(case when checkpoint_kind = 0 then actual_color end) as start_color,
-        max(effective_mono)
+        -- a replaced meter counted (final read − start); the meter in force has no final
+        -- read yet and is no earlier meter of anything
+        max(case when checkpoint_kind = 2 then actual_mono end)
         - max(case when checkpoint_kind = 0 then actual_mono end) as gain_mono,
-        max(effective_color)
+        max(case when checkpoint_kind = 2 then actual_color end)
         - max(case when checkpoint_kind = 0 then actual_color end) as gain_color,
     from effective
     group by device_id, meter_segment
@@ -190,6 +197,21 @@ period_odometers as (
 
 ),
 
+billed as (
+
+    select
+        *,
+        max(odometer_mono) over device_history as billed_mono,
+        max(odometer_color) over device_history as billed_color,
+    from period_odometers
+    window device_history as (
+        partition by device_id
+        order by period_start
+        rows between unbounded preceding and current row
+    )
+
+),
+
 final as (
 
     select
@@ -209,29 +231,39 @@ final as (
         estimates.estimated_mono_pages,
         estimates.estimated_color_pages,
         coalesce(
-            lag(period_odometers.effective_mono) over device_history,
+            lag(billed.effective_mono) over device_history,
             devices.install_mono_counter
         ) as opening_mono_counter,
-        period_odometers.effective_mono as closing_mono_counter,
+        billed.effective_mono as closing_mono_counter,
         coalesce(
-            lag(period_odometers.effective_color) over device_history,
+            lag(billed.effective_color) over device_history,
             devices.install_color_counter
         ) as opening_color_counter,
-        period_odometers.effective_color as closing_color_counter,
+        billed.effective_color as closing_color_counter,
         (
-            period_odometers.odometer_mono
-            - coalesce(lag(period_odometers.odometer_mono) over device_history, 0)
+            billed.billed_mono
+            - coalesce(lag(billed.billed_mono) over device_history, 0)
         ) as mono_pages,
         (
-            period_odometers.odometer_color
-            - coalesce(lag(period_odometers.odometer_color) over device_history, 0)
+            billed.billed_color
+            - coalesce(lag(billed.billed_color) over device_history, 0)
         ) as color_pages,
-        period_odometers.odometer_mono as lifetime_mono_pages,
-        period_odometers.odometer_color as lifetime_color_pages,
+        billed.billed_mono as lifetime_mono_pages,
+        billed.billed_color as lifetime_color_pages,
+        billed.billed_mono - billed.odometer_mono as unabsorbed_mono_pages,
+        billed.billed_color - billed.odometer_color as unabsorbed_color_pages,
+        -- what this period's usage absorbed of an earlier overshoot (negative when a
+        -- replacement in the period left a new one to absorb)
+        coalesce(
+            lag(billed.billed_mono - billed.odometer_mono) over device_history, 0
+        ) - (billed.billed_mono - billed.odometer_mono) as absorbed_mono_pages,
+        coalesce(
+            lag(billed.billed_color - billed.odometer_color) over device_history, 0
+        ) - (billed.billed_color - billed.odometer_color) as absorbed_color_pages,
     from closings
-    inner join period_odometers
-        on closings.device_id = period_odometers.device_id
-        and closings.period_start = period_odometers.period_start
+    inner join billed
+        on closings.device_id = billed.device_id
+        and closings.period_start = billed.period_start
     inner join devices
         on closings.device_id = devices.device_id
     left join estimates

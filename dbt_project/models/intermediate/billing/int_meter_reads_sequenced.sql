@@ -1,6 +1,7 @@
 {#-
     Every counter reading of a device in time order: the install reading (the opening
-    counter) and the actual meter readings up to the as-of date, numbered per device, with
+    counter) and the actual meter readings that count for billing (counted or approved —
+    never a held one, docs/meter-capture.md) up to the as-of date, numbered per device, with
     the meter each belongs to. A reading with meter_reset = true starts a new meter
     (meter_segment + 1); on the day of a replacement the old meter's final read sorts
     before the new meter's start (billing-and-collections.md, Meter replacement).
@@ -57,6 +58,8 @@ readings as (
         on meter_readings.read_on <= as_of.as_of_date
     -- refused at entry; ignored here should one slip in
     where meter_readings.read_on >= devices.installed_on
+        -- a held reading waits for review: billing never uses it until it is approved
+        and meter_readings.review_status in ('counted', 'approved')
 
 ),
 

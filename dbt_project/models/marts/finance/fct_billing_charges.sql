@@ -54,6 +54,8 @@ final as (
         included_color_pages,
         mono_pages,
         color_pages,
+        test_mono_pages,
+        test_color_pages,
         overage_mono_pages,
         overage_color_pages,
         overage_mono_amount,

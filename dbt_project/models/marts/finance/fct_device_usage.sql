@@ -1,10 +1,11 @@
-{#- Device × billing period usage (billing-and-collections.md, Usage from meter readings). -#}
+{#- Device × billing period usage (docs/billing.md, Usage from meter readings), with the
+    technicians' test copies credited (docs/meter-capture.md). -#}
 
 with
 
 usage as (
 
-    select * from {{ ref('int_meter_counters_effective') }}
+    select * from {{ ref('int_device_usage_credited') }}
 
 ),
 
@@ -53,6 +54,16 @@ final as (
         cast(usage.lifetime_mono_pages as bigint) as lifetime_mono_pages,
         cast(usage.lifetime_color_pages as bigint) as lifetime_color_pages,
         billing_periods.contract_id is not null as is_billable_period,
+        cast(usage.unabsorbed_mono_pages as bigint) as unabsorbed_mono_pages,
+        cast(usage.unabsorbed_color_pages as bigint) as unabsorbed_color_pages,
+        cast(usage.absorbed_mono_pages as bigint) as absorbed_mono_pages,
+        cast(usage.absorbed_color_pages as bigint) as absorbed_color_pages,
+        cast(usage.recorded_test_mono_pages as bigint) as recorded_test_mono_pages,
+        cast(usage.recorded_test_color_pages as bigint) as recorded_test_color_pages,
+        cast(usage.test_mono_pages as bigint) as test_mono_pages,
+        cast(usage.test_color_pages as bigint) as test_color_pages,
+        cast(usage.billable_mono_pages as bigint) as billable_mono_pages,
+        cast(usage.billable_color_pages as bigint) as billable_color_pages,
     from usage
     inner join devices
         on usage.device_id = devices.device_id

@@ -18,6 +18,10 @@ renamed as (
         cast(visit_code as varchar) as visit_code,
         cast(created_by as varchar) as created_by,
 
+        -- numerics
+        cast(test_mono_pages as integer) as test_mono_pages,
+        cast(test_color_pages as integer) as test_color_pages,
+
         -- dates
         cast(due_on as date) as due_on,
         cast(done_on as date) as done_on,

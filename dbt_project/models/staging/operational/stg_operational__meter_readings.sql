@@ -16,6 +16,10 @@ renamed as (
 
         -- strings
         cast(source as varchar) as source,
+        cast(review_status as varchar) as review_status,
+        cast(review_reason as varchar) as review_reason,
+        cast(review_note as varchar) as review_note,
+        cast(decided_by as varchar) as decided_by,
         cast(created_by as varchar) as created_by,
 
         -- numerics
@@ -29,6 +33,7 @@ renamed as (
         cast(read_on as date) as read_on,
 
         -- timestamps
+        cast(decided_at as timestamp) as decided_at,
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
 

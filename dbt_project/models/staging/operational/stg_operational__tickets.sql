@@ -22,6 +22,10 @@ renamed as (
         cast(description as varchar) as description,
         cast(created_by as varchar) as created_by,
 
+        -- numerics
+        cast(test_mono_pages as integer) as test_mono_pages,
+        cast(test_color_pages as integer) as test_color_pages,
+
         -- booleans
         cast(first_time_fix as boolean) as first_time_fix,
 
