@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from operational_app.domain import writes
-from operational_app.domain.fields import RATE_PLACES, Checker, check_actor, first_of_month, today
+from operational_app.domain import fields, writes
+from operational_app.domain.fields import RATE_PLACES, Checker, check_actor, first_of_month
 from operational_app.domain.reference import kpi_catalog
 from operational_app.store.models import KpiTarget, User
 
@@ -38,7 +38,7 @@ def _check_actor_role(v: Checker, session: Session, actor: str) -> None:
 
 def earliest_allowed_month(on: date | None = None) -> date:
     """The first month a change may start from (the current month)."""
-    return first_of_month(on or today())
+    return first_of_month(on or fields.today())  # fields.today: tests pin the day
 
 
 def set_kpi_target(
