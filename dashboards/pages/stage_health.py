@@ -296,10 +296,10 @@ def _stage_tile(stage, kpis: pd.DataFrame, month: date, chosen: str) -> None:
     current = kpis[kpis["month"] == pd.Timestamp(month)]
     for row in current.itertuples():
         history = kpis[kpis["kpi_code"] == row.kpi_code]
-        left, right = st.columns([3, 2])
-        left.markdown(f"{colored('●', row.status)} {md_escape(kpi_name(row))}",
-                      help=target_text(row) or None)
-        right.markdown(f"**{colored(md_escape(fmt_value(row.value, row.unit)), row.status)}**")
+        # one line and one picture per KPI: few elements for the browser to lay out
+        st.markdown(f"{colored('●', row.status)} {md_escape(kpi_name(row))} · "
+                    f"**{colored(md_escape(fmt_value(row.value, row.unit)), row.status)}**",
+                    help=target_text(row) or None)
         st.image(sparkline_svg(history, row.target), width=SPARK_W)
     try:
         st.page_link(detail_page(), label=t("kpi_see_detail"), icon=":material/query_stats:",
