@@ -53,11 +53,12 @@ in_force as (
     from grid
     inner join changes
         on grid.kpi_code = changes.kpi_code
-        and changes.effective_from <= grid.month
-    qualify row_number() over (
-        partition by grid.kpi_code, grid.month
-        order by changes.effective_from desc, changes.kpi_target_id desc
-    ) = 1
+        and grid.month >= changes.effective_from
+    qualify
+        row_number() over (
+            partition by grid.kpi_code, grid.month
+            order by changes.effective_from desc, changes.kpi_target_id desc
+        ) = 1
 
 ),
 
@@ -67,12 +68,16 @@ final as (
         grid.kpi_code,
         grid.month,
         cast(
-            case when in_force.kpi_target_id is null then grid.default_target else in_force.target end
-            as decimal(18, 6)
+            case
+                when in_force.kpi_target_id is null then grid.default_target
+                else in_force.target
+            end as decimal(18, 6)
         ) as target,
         cast(
-            case when in_force.kpi_target_id is null then grid.default_amber else in_force.amber end
-            as decimal(18, 6)
+            case
+                when in_force.kpi_target_id is null then grid.default_amber
+                else in_force.amber
+            end as decimal(18, 6)
         ) as amber,
         cast(case when in_force.kpi_target_id is null then 'default' else 'set' end as varchar)
             as target_source,
