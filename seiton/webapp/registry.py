@@ -209,6 +209,17 @@ register(PageSpec(
     icon=":material/conversion_path:",
 ))
 
+# The directors' monthly pack (dashboards/pages/monthly_pack.py, docs/kpis.md "Monthly
+# pack"): the month's stage health, status changes, red KPIs' heaviest records; and its PDF.
+register(PageSpec(
+    key="informe-mensual",
+    title={"es": "Informe mensual de dirección", "en": "Directors' monthly pack"},
+    section="section_dashboards",
+    target="dashboards.pages.monthly_pack:render",
+    kind="dashboard",
+    icon=":material/summarize:",
+))
+
 # Finance: computed charges with their calculation, and charges against invoices
 # (dashboards/pages/billing_charges.py, reconciliation.py; docs/billing.md, Finance pages).
 register(PageSpec(
