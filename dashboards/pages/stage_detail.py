@@ -143,14 +143,20 @@ def trend(history: pd.DataFrame) -> go.Figure:
         customdata=list(zip(values, statuses, strict=True)),
         hovertemplate="%{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
     ))
-    if not is_missing(first.target):
-        fig.add_hline(y=float(first.target), line={"color": STATUS_COLORS["green"], "dash": "dash"},
-                      annotation_text=target_text(first), annotation_position="top left")
-    if not is_missing(first.amber):
-        fig.add_hline(y=float(first.amber), line={"color": STATUS_COLORS["amber"], "dash": "dot"})
-        low, high = sorted((float(first.target), float(first.amber)))
-        fig.add_hrect(y0=low, y1=high, fillcolor=STATUS_COLORS["amber"], opacity=0.08,
-                      line_width=0)
+    # the target and amber threshold in force each month: a change (KPI targets page)
+    # moves the line from its month on, never before (docs/kpis.md, "Targets")
+    latest = history.iloc[-1]
+    for column, color, dash in (("target", STATUS_COLORS["green"], "dash"),
+                                ("amber", STATUS_COLORS["amber"], "dot")):
+        levels = [None if is_missing(v) else float(v) for v in history[column]]
+        if any(v is not None for v in levels):
+            fig.add_trace(go.Scatter(
+                x=labels, y=levels, mode="lines", line={"color": color, "dash": dash,
+                                                        "shape": "hvh", "width": 1.5},
+                hoverinfo="skip", showlegend=False))
+    if not is_missing(latest.target):
+        fig.add_annotation(x=labels[-1], y=float(latest.target), text=target_text(latest),
+                           showarrow=False, yshift=10, xanchor="right")
     fig.update_layout(title=kpi_name(first), height=260, showlegend=False,
                       margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       yaxis={"tickformat": ",.0f" if first.unit in ("mxn", "count") else ",.1f"})

@@ -212,9 +212,9 @@ def _detail_placeholder() -> None:  # pragma: no cover - only its url path is us
 SPARK_W, SPARK_H, SPARK_PAD = 240, 44, 4  # px of the drawn sparkline
 
 
-def sparkline_svg(history: pd.DataFrame, target) -> str:
+def sparkline_svg(history: pd.DataFrame) -> str:
     """12 months of one KPI as a small SVG drawn here: the line, one point per month coloured
-    by its status, the target dotted. Drawn on the server and shown as an image, so the page
+    by its status, the target in force each month dotted. Drawn on the server and shown as an image, so the page
     ships 32 small pictures instead of 32 charting widgets — the first open of the page was
     dominated by building and drawing those (docs/performance.md, "Stage health"). Only
     numbers and fixed colours go into the SVG, never text from the data. The stage-detail
@@ -222,20 +222,27 @@ def sparkline_svg(history: pd.DataFrame, target) -> str:
     values = [None if is_missing(v) else float(v) for v in history["value"]]
     statuses = list(history["status"])
     known = [v for v in values if v is not None]
-    goal = None if is_missing(target) else float(target)
+    goals = [None if is_missing(v) else float(v) for v in history["target"]]
+    known_goals = [g for g in goals if g is not None]
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{SPARK_W}" height="{SPARK_H}" '
              f'viewBox="0 0 {SPARK_W} {SPARK_H}">']
     if known:
-        low = min(known + ([goal] if goal is not None else []))
-        high = max(known + ([goal] if goal is not None else []))
+        low = min(known + known_goals)
+        high = max(known + known_goals)
         span = (high - low) or 1.0
         step = (SPARK_W - 2 * SPARK_PAD) / max(len(values) - 1, 1)
 
         def y(v: float) -> float:
             return SPARK_H - SPARK_PAD - (v - low) / span * (SPARK_H - 2 * SPARK_PAD)
 
-        if goal is not None:
-            parts.append(f'<line x1="0" x2="{SPARK_W}" y1="{y(goal):.1f}" y2="{y(goal):.1f}" '
+        # the target in force each month, as steps: a change moves it from its month on
+        steps = []
+        for i, g in enumerate(goals):
+            if g is not None:
+                x0, x1 = max(SPARK_PAD + (i - 0.5) * step, 0), SPARK_PAD + (i + 0.5) * step
+                steps.append(f"{x0:.1f},{y(g):.1f} {min(x1, SPARK_W):.1f},{y(g):.1f}")
+        if steps:
+            parts.append(f'<polyline points="{" ".join(steps)}" fill="none" '
                          f'stroke="{STATUS_COLORS["green"]}" stroke-width="1" '
                          'stroke-dasharray="3,3"/>')
         segment: list[str] = []
@@ -300,7 +307,7 @@ def _stage_tile(stage, kpis: pd.DataFrame, month: date, chosen: str) -> None:
         st.markdown(f"{colored('●', row.status)} {md_escape(kpi_name(row))} · "
                     f"**{colored(md_escape(fmt_value(row.value, row.unit)), row.status)}**",
                     help=target_text(row) or None)
-        st.image(sparkline_svg(history, row.target), width=SPARK_W)
+        st.image(sparkline_svg(history), width=SPARK_W)
     try:
         st.page_link(detail_page(), label=t("kpi_see_detail"), icon=":material/query_stats:",
                      query_params={"stage": stage.stage_code, "month": chosen})
