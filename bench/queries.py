@@ -23,6 +23,7 @@ PAGES = {  # page key → role that opens it
     "salud-de-etapas": "director",
     "detalle-de-etapa": "director",
     "prospecto-a-cobro": "director",
+    "informe-mensual": "director",
     "cobranza": "finance",
     "cargos": "finance",
     "conciliacion": "finance",
