@@ -25,12 +25,6 @@ accounts as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
-
-),
-
 stamped as (
 
     select * from {{ ref('int_invoices_stamped') }}
@@ -80,17 +74,10 @@ converted as (
 
     select
         joined.*,
-        case
-            when joined.currency = 'MXN' then joined.issued_on else fx_rates.rate_date
-        end as fx_rate_date,
-        case
-            when joined.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end as fx_rate_to_mxn,
+        {{ fx_rate_date('fx', 'joined.issued_on') }} as fx_rate_date,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from joined
-    asof left join fx_rates
-        on joined.currency = fx_rates.currency
-        and joined.issued_on >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'joined.currency', 'joined.issued_on') }}
 
 ),
 

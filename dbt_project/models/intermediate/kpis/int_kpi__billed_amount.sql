@@ -24,25 +24,13 @@ months as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
-
-),
-
 converted as (
 
     select
         invoices.*,
-        case
-            when invoices.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end
-            as fx_rate_to_mxn,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from invoices
-    asof left join fx_rates
-        on invoices.currency = fx_rates.currency
-        and invoices.issued_on >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'invoices.currency', 'invoices.issued_on') }}
 
 ),
 

@@ -27,12 +27,6 @@ price_plans as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
-
-),
-
 active as (
 
     select
@@ -91,15 +85,9 @@ converted as (
 
     select
         with_plan.*,
-        case
-            when with_plan.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end
-            as fx_rate_to_mxn,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from with_plan
-    asof left join fx_rates
-        on with_plan.currency = fx_rates.currency
-        and with_plan.measured_through >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'with_plan.currency', 'with_plan.measured_through') }}
 
 ),
 
