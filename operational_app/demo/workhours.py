@@ -1,4 +1,4 @@
-"""Business hours for the demo's ticket and delivery times (value-chain.md: Monday–Friday
+"""Business hours for the demo's ticket and delivery times (docs/value-chain.md: Monday–Friday
 09:00–18:00 America/Mexico_City, Mexican federal holidays excluded).
 
 Only the generator's approximation of when people work: the warehouse keeps its own,

@@ -1,4 +1,4 @@
-"""Warehouse convention check (style.md, "conventions checked in CI"): every mart — every
+"""Warehouse convention check (docs/conventions.md, "conventions checked in CI"): every mart — every
 model in schema `marts`, what dashboards and analysts query — has a description, a
 description on each of its columns, and an enforced contract.
 

@@ -1,4 +1,4 @@
-"""The app in a real browser (quality-bars.md, Security: "no user-entered text is rendered as
+"""The app in a real browser (docs/quality-targets.md, Security: "no user-entered text is rendered as
 HTML"; reliability: an entry reaches the dashboards after a refresh).
 
 XSS: the domain layer refuses markup in every text field (first line of defence, checked

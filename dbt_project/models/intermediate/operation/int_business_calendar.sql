@@ -1,5 +1,5 @@
 {#-
-    The business calendar of the SLA clocks (value-chain.md: Monday–Friday 09:00–18:00
+    The business calendar of the SLA clocks (docs/value-chain.md: Monday–Friday 09:00–18:00
     America/Mexico_City, Mexican federal holidays excluded; the holidays are the
     changeable mx_holidays seed). One row per day over whole years covering every business
     timestamp and the as-of date, with a running sum of business seconds so that the
