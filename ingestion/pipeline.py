@@ -3,7 +3,7 @@
 Every table is a resource with an `updated_at` cursor and merge on `id` (the domain layer
 bumps `updated_at` on every write, soft deletes included, so changed rows are re-read).
 dlt keeps its state in the warehouse itself, so a lost pipelines folder or a crash resumes
-instead of duplicating (docs/stack.md, dlt section).
+instead of duplicating (docs/stack.md, "dlt 1.31").
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 STAGES = ("sales", "formalization", "implementation", "operation", "billing", "renewal")
 
-# docs/value-chain.md, "responsible areas" per stage, read the other way round.
+# docs/value-chain.md, "Stages": the areas responsible for each stage, read the other way round.
 AREA_STAGES: dict[str, frozenset[str]] = {
     "comercial": frozenset({"sales", "formalization", "renewal"}),
     "administracion": frozenset({"formalization", "billing"}),
