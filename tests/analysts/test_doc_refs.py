@@ -5,6 +5,7 @@ checker itself is tested on small temporary trees."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,12 @@ def test_a_file_outside_the_repository_does_not_count(tmp_path: Path) -> None:
     assert done.stdout.splitlines() == [
         f"bench/run.py:1: {outside} is not a file of the repository",
         f"bench/run.py:2: ../shared/spec/quality-bars{MD} is not a file of the repository"]
+
+
+def test_the_readme_lists_every_docs_file() -> None:
+    """The README's Documentation section is the index of docs/: a new page is listed there."""
+    readme = (PROJECT_ROOT / f"README{MD}").read_text(encoding="utf-8")
+    section = readme.split("## Documentation\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| \[docs/([\w-]+)" + re.escape(MD) + r"\]", section, re.M))
+    present = {p.stem for p in (PROJECT_ROOT / "docs").glob(f"*{MD}")}
+    assert present - listed == set(), "docs/ pages missing from the README's Documentation table"
