@@ -1,4 +1,4 @@
-"""Every assumption of the demo business in one place (spec: docs/demo-business.md).
+"""Every assumption of the demo business in one place (docs/demo-business.md).
 
 These are assumptions for the generator, not facts about the company. Probabilities are
 fractions (0.35 = 35 %); ranges are inclusive (low, high) tuples; money is MXN unless noted

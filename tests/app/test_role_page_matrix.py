@@ -1,5 +1,5 @@
 """The role × page matrix (docs/quality-targets.md, Security): for every role and every registered
-page, `can_open` matches the spec, the navigation lists exactly the pages the role may open,
+page, `can_open` matches docs/interfaces.md "Roles", the navigation lists exactly the pages the role may open,
 and forcing any other page by its url path does not run it ("Page not found": the app falls
 back to its default page)."""
 
