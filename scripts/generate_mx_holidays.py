@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     args.seed.write_text(text, encoding="utf-8")
-    print(f"{args.seed}: {text.count(chr(10)) - 1} holidays, {SEED_YEARS.start}–{SEED_YEARS.stop - 1}")
+    years = f"{SEED_YEARS.start}–{SEED_YEARS.stop - 1}"
+    print(f"{args.seed}: {text.count(chr(10)) - 1} holidays, {years}")
     return 0
 
 

@@ -1,7 +1,7 @@
 """The role × page matrix (docs/quality-targets.md, Security): for every role and every registered
-page, `can_open` matches docs/interfaces.md "Roles", the navigation lists exactly the pages the role may open,
-and forcing any other page by its url path does not run it ("Page not found": the app falls
-back to its default page)."""
+page, `can_open` matches docs/interfaces.md "Roles", the navigation lists exactly the pages
+the role may open, and forcing any other page by its url path does not run it ("Page not
+found": the app falls back to its default page)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from seiton.webapp.registry import PAGES, PageSpec, can_open
 
 from .app_helpers import AREAS, MAIN, PASSWORD, USERS, goto, login, nav_paths
 
-# docs/value-chain.md, the stage table's "responsible areas" (Dirección is not an operator area).
+# docs/value-chain.md, "Stages": the areas responsible (Dirección is not an operator area).
 STAGE_AREAS = {
     "sales": {"comercial"},
     "formalization": {"comercial", "administracion", "finanzas"},
