@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from operational_app.domain import fields
 from tests.browser.conftest import App, start_server
 from tests.reliability import data
 from tests.reliability.conftest import copy_home, seiton, sqlite_url
@@ -112,7 +113,9 @@ def test_an_operator_reading_reaches_the_warehouse(served, browser, figures) -> 
     url = sqlite_url(server.home)
     serial = data.readable_devices(url)[0]
     last = data.latest_reading(url, serial)
-    mono, color = last.mono + 4321, last.color + 12
+    # moved by the device's usual usage, so the reading counts at once (not held for review)
+    steps = data.usual_steps(url, serial, (fields.today() - last.read_on).days)
+    mono, color = last.mono + steps[0], last.color + steps[1]
 
     operator = App(browser, server).login("operacion", PASSWORDS["operacion"])
     try:
