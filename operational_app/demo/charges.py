@@ -1,4 +1,4 @@
-"""The generator's own estimate of what finance would bill (docs/billing.md, "Charges").
+"""The generator's own estimate of what finance would bill (billing-and-collections.md).
 
 Device usage per period (closing reads, estimates, the effective-counter rule, meter
 replacements) and the contract charge (proration, pooled allowances, overage with optional

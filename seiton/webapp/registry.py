@@ -1,7 +1,7 @@
-"""Which pages exist and who may open them (docs/interfaces.md, Roles).
+"""Which pages exist and who may open them (interfaces.md, Roles).
 
 An operator sees the entry pages of the stages its area is responsible for (the stage
-table in docs/value-chain.md); finance sees billing, reconciliation and collections; directors
+table in value-chain.md); finance sees billing, reconciliation and collections; directors
 every dashboard; analysts the SQL console and dashboards; admin everything plus users.
 The same check runs when the navigation is built and again inside every page.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 STAGES = ("sales", "formalization", "implementation", "operation", "billing", "renewal")
 
-# docs/value-chain.md, "Stages": the areas responsible for each stage, read the other way round.
+# value-chain.md, "responsible areas" per stage, read the other way round.
 AREA_STAGES: dict[str, frozenset[str]] = {
     "comercial": frozenset({"sales", "formalization", "renewal"}),
     "administracion": frozenset({"formalization", "billing"}),

@@ -1,7 +1,7 @@
-"""The role × page matrix (docs/quality-targets.md, Security): for every role and every registered
-page, `can_open` matches docs/interfaces.md "Roles", the navigation lists exactly the pages
-the role may open, and forcing any other page by its url path does not run it ("Page not
-found": the app falls back to its default page)."""
+"""The role × page matrix (quality-bars.md, Security): for every role and every registered
+page, `can_open` matches the spec, the navigation lists exactly the pages the role may open,
+and forcing any other page by its url path does not run it ("Page not found": the app falls
+back to its default page)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from seiton.webapp.registry import PAGES, PageSpec, can_open
 
 from .app_helpers import AREAS, MAIN, PASSWORD, USERS, goto, login, nav_paths
 
-# docs/value-chain.md, "Stages": the areas responsible (Dirección is not an operator area).
+# value-chain.md, the stage table's "responsible areas" (Dirección is not an operator area).
 STAGE_AREAS = {
     "sales": {"comercial"},
     "formalization": {"comercial", "administracion", "finanzas"},
@@ -34,7 +34,7 @@ ROLES = [("operator", a) for a in AREAS] + [("finance", None), ("director", None
 
 
 def expected(role: str, area: str | None, page: PageSpec) -> bool:
-    """docs/interfaces.md, Roles, read literally (plus the import page's documented rule)."""
+    """interfaces.md, Roles, read literally (plus the import page's documented rule)."""
     if role == "admin":
         return True
     if page.kind == "admin":

@@ -1,4 +1,4 @@
-"""The generator's charge estimate follows docs/billing.md's "Worked examples"."""
+"""The generator's charge estimate follows billing-and-collections.md's worked examples."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 {#-
-    Every KPI of docs/value-chain.md for every month from the first month of recorded activity
+    Every KPI of value-chain.md for every month from the first month of recorded activity
     through the as-of month (int_kpi_months), with its target, amber threshold and status
     from the kpi_catalog seed. Values come from the KPI's records (fct_kpi_records) by the
     KPI's aggregation (macros/kpis/kpis.sql, kpi_definitions), or, for dso_days, cei_pct
