@@ -58,6 +58,7 @@ lint: setup ## ruff, sqlfluff (dbt templater), the marts documentation check and
 	  ../$(BIN)/sqlfluff lint models tests
 	$(BIN)/python scripts/check_dbt_docs.py
 	$(BIN)/python scripts/check_doc_refs.py
+	$(BIN)/python scripts/generate_mx_holidays.py --check
 
 docs: setup ## build dbt's docs site and serve it offline on http://localhost:8081 (seiton docs)
 	$(SEITON) docs
