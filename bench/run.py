@@ -1,4 +1,4 @@
-"""`make bench SCALE=small|medium|large`: the performance benchmark of quality-bars.md.
+"""`make bench SCALE=small|medium|large`: the performance benchmark of docs/quality-targets.md.
 
     python -m bench.run --scale medium [--seed 7] [--runs 3] [--gen-runs N] [--skip-form]
 
@@ -38,7 +38,7 @@ from bench.datagen import BENCH_UNTIL, WORK, ensure_golden, generate_into
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-TARGETS = {  # quality-bars.md
+TARGETS = {  # docs/quality-targets.md
     "refresh_small_s": 60, "refresh_large_s": 600, "refresh_large_peak_mib": 6 * 1024,
     "incremental_large_s": 60, "incremental_share": 0.10, "dlt_ratio": 1.5,
     "query_p95_s": 0.5, "form_p95_s": 0.2,
@@ -247,7 +247,7 @@ def _no_nan(value):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Seiton benchmark (quality-bars.md)")
+    ap = argparse.ArgumentParser(description="Seiton benchmark (docs/quality-targets.md)")
     ap.add_argument("--scale", default="medium", choices=["tiny", "small", "medium", "large"])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=None, help="default 3 (large: 1)")

@@ -1,7 +1,7 @@
 """Charges (cargos): the computed charge of every contract × billing period
 (marts.fct_billing_charges), filtered by period, contract, currency and estimated reads,
 with totals, and for one contract and period the calculation shown step by step
-(billing-and-collections.md, Charges; docs/billing.md, Finance pages).
+(docs/billing.md, "Charges" and "Finance pages").
 
 Money stays DECIMAL from the warehouse to the table and the export (never float); totals
 are summed in SQL. Only published marts are read: the plan's list prices and tiers are not

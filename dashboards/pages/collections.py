@@ -1,5 +1,5 @@
 """Collections (cobranza): accounts-receivable aging as of any date, drill-down, customer
-credit, DSO and CEI trends, Excel/CSV export (billing-and-collections.md; docs/collections.md).
+credit, DSO and CEI trends, Excel/CSV export (docs/collections.md).
 
 Everything on screen is as of one date D, chosen in the page (default: today in
 America/Mexico_City — the page may read the clock, the models never do) and kept with the

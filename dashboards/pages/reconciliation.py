@@ -1,5 +1,5 @@
 """Reconciliation (conciliación): every computed charge against what was invoiced for it, per
-contract and period (marts.fct_invoice_reconciliation; billing-and-collections.md,
+contract and period (marts.fct_invoice_reconciliation; docs/billing.md,
 Reconciliation), filtered by status and period, with counts and sums per status, and a
 drill-down to the invoices and credit notes (marts.fct_ar_documents, fct_ar_movements) and to
 the charge's calculation (inline, and a link to the charges page on the same contract and

@@ -1,4 +1,4 @@
-"""Every assumption of the demo business in one place (spec: demo-business.md).
+"""Every assumption of the demo business in one place (docs/demo-business.md).
 
 These are assumptions for the generator, not facts about the company. Probabilities are
 fractions (0.35 = 35 %); ranges are inclusive (low, high) tuples; money is MXN unless noted
@@ -24,9 +24,9 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
-    # a quick one for tests (determinism, smoke); not a quality-bars.md scale
+    # a quick one for tests (determinism, smoke); not a docs/quality-targets.md scale
     "tiny": Scale("tiny", accounts=10, devices=60, months=9, read_every_days=7),
-    # quality-bars.md: small ≈ 40 accounts, ≈ 300 devices, 24 months, weekly reads (~30 k)
+    # docs/quality-targets.md: small ≈ 40 accounts, ≈ 300 devices, 24 months, weekly reads (~30 k)
     "small": Scale("small", accounts=40, devices=320, months=24, read_every_days=7),
     "medium": Scale("medium", accounts=600, devices=5_000, months=36, read_every_days=1),
     "large": Scale("large", accounts=3_000, devices=25_000, months=60, read_every_days=1),

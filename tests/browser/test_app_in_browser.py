@@ -1,5 +1,5 @@
-"""The app in a real browser (quality-bars.md, Security: "no user-entered text is rendered as
-HTML"; reliability: an entry reaches the dashboards after a refresh).
+"""The app in a real browser (docs/quality-targets.md, Security: no user text is rendered as
+HTML; reliability: an entry reaches the dashboards after a refresh).
 
 XSS: the domain layer refuses markup in every text field (first line of defence, checked
 here on a few). Rows can still hold markup that came around it — an older system, a manual

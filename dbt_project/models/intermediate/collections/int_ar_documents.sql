@@ -1,5 +1,5 @@
 {#-
-    Invoices as receivables (billing-and-collections.md, aging): one row per invoice issued
+    Invoices as receivables (docs/collections.md, Aging as of a date D): one row per invoice issued
     on or before the build's as-of date, with its account, its due date — the stated due
     date, else the issue date plus the contract's payment terms — and the exchange rate to
     MXN of its issue date or the nearest earlier rate date (MXN: 1).

@@ -1,5 +1,5 @@
 {#-
-    The computed charge of each contract × billing period (billing-and-collections.md,
+    The computed charge of each contract × billing period (docs/billing.md,
     Charges), in the contract's currency, with MXN equivalents at the exchange rate of the
     period end or the nearest earlier rate date (docs/billing.md).
 -#}
