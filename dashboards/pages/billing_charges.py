@@ -18,7 +18,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dashboards import exports, queries
+from dashboards import data_issues, exports, queries
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -355,6 +355,7 @@ def render() -> None:
     if not queries.warehouse_ready():
         st.warning(t("no_warehouse"))
         return
+    data_issues.notice("fct_billing_charges")
     periods_df = queries.df(PERIODS_SQL)
     if periods_df.empty:
         st.info(t("chg_no_charges"))

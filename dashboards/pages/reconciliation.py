@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import exports, queries
+from dashboards import data_issues, exports, queries
 from dashboards.pages import billing_charges as charges_page
 from seiton.webapp.i18n import lang, register, t
 
@@ -222,6 +222,7 @@ def render() -> None:
     if not queries.warehouse_ready():
         st.warning(t("no_warehouse"))
         return
+    data_issues.notice("fct_invoice_reconciliation", "fct_billing_charges")
     periods = [pd.Timestamp(p).date() for p in queries.df(PERIODS_SQL)["period_start"]]
     _init_state(periods)
 

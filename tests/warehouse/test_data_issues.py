@@ -141,3 +141,21 @@ def test_a_broken_identity_still_fails_the_build(gapped, tmp_path: Path) -> None
     assert "expression_is_true_fct_ar_documents_total_subtotal_tax_amount" in said, said[-2000:]
     assert _published(home, "select count(*) from marts.fct_ar_documents "
                             "where invoice_number = 'BROKEN-1'") == [(0,)]
+
+
+def test_the_pages_the_gaps_affect_say_so(gapped, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.finance.conftest import open_page
+
+    home, _ = gapped
+    monkeypatch.setenv("SEITON_HOME", str(home))
+    monkeypatch.delenv("SEITON_WAREHOUSE", raising=False)
+    monkeypatch.delenv("SEITON_OPERATIONAL_URL", raising=False)
+    at = open_page("cobranza")
+    warnings = [w.value for w in at.warning]
+    notice = next((w for w in warnings if "Faltan datos de referencia" in w), None)
+    # the invoice has no exchange rate (the payment-side marts have no gap)
+    assert notice is not None and "1 registro(s)" in notice and "sin tipo de cambio" in notice, \
+        warnings
+    at = open_page("conciliacion")
+    notice = next(w.value for w in at.warning if "Faltan datos de referencia" in w.value)
+    assert "2 registro(s)" in notice and "contrato sin plan de precios" in notice, notice
