@@ -22,7 +22,7 @@ from seiton.config import BUSINESS_TZ
 from seiton.webapp.i18n import lang, register, t
 
 register({
-    "page_collections": {"es": "Cobranza", "en": "Collections"},
+    "page_collections": {"es": "Cartera y cobranza", "en": "Receivables and collections"},
     "coll_intro": {
         "es": "Antigüedad de saldos de clientes a la fecha de corte, saldos a favor, DSO y CEI.",
         "en": "Accounts-receivable aging as of the cut-off date, customer credit, DSO and CEI.",

@@ -74,7 +74,7 @@ register({
     "bill_reverse": {"es": "Reversar un pago", "en": "Reverse a payment"},
     "bill_reversed": {"es": "Pago reversado", "en": "Payment reversed"},
     "bill_applications": {"es": "Aplicaciones", "en": "Applications"},
-    "bill_collections_title": {"es": "Cobranza", "en": "Collections"},
+    "bill_collections_title": {"es": "Acciones de cobranza", "en": "Collection actions"},
     "bill_collection_action": {"es": "Acción de cobranza", "en": "Collection action"},
     "bill_action_saved": {"es": "Acción registrada", "en": "Action recorded"},
     "bill_promise_help": {"es": "Solo para promesa de pago.", "en": "Promise to pay only."},
