@@ -168,6 +168,7 @@ tier_pages as (
         overage.contract_id,
         overage.period_start,
         tiers.meter,
+        tiers.from_page,
         tiers.rate,
         greatest(
             least(
@@ -185,15 +186,86 @@ tier_pages as (
 
 ),
 
-tier_amounts as (
+tiered_meters as (
+
+    select distinct
+        price_plan_id,
+        meter,
+    from price_tiers
+
+),
+
+-- Every priced slice of the overage: each graduated tier (its pages × its rate, rounded to
+-- cents), or the whole overage at the plan's flat rate (tier_from_page 0). The overage
+-- amounts below are the sums of these parts and the charge lines are these parts, so the
+-- invoice lines and the charge come from one computation (docs/billing-run.md).
+overage_parts as (
 
     select
         contract_id,
         period_start,
         meter,
-        -- each tier rounded to cents, then summed
-        cast(sum({{ money_times('pages_in_tier', 'rate') }}) as decimal(18, 2)) as tiered_amount,
+        from_page as tier_from_page,
+        pages_in_tier as pages,
+        rate,
+        {{ money_times('pages_in_tier', 'rate') }} as amount,
+        true as is_tiered,
     from tier_pages
+
+    union all
+
+    select
+        overage.contract_id,
+        overage.period_start,
+        meters.meter,
+        cast(0 as bigint) as tier_from_page,
+        case
+            when meters.meter = 'mono' then overage.overage_mono_pages
+            else overage.overage_color_pages
+        end as pages,
+        case
+            when meters.meter = 'mono' then overage.mono_rate
+            else overage.color_rate
+        end as rate,
+        case
+            when meters.meter = 'mono'
+                then {{ money_times('overage.overage_mono_pages', 'overage.mono_rate') }}
+            else {{ money_times('overage.overage_color_pages', 'overage.color_rate') }}
+        end as amount,
+        false as is_tiered,
+    from overage
+    cross join (select unnest(['mono', 'color']) as meter) as meters
+    left join tiered_meters
+        on overage.price_plan_id = tiered_meters.price_plan_id
+        and meters.meter = tiered_meters.meter
+    where tiered_meters.meter is null
+
+),
+
+overage_amounts as (
+
+    select
+        contract_id,
+        period_start,
+        meter,
+        bool_or(is_tiered) as is_tiered,
+        cast(sum(amount) as decimal(18, 2)) as amount,
+        -- the parts that bill something, in tier order (an empty tier is no line)
+        coalesce(
+            list(
+                {
+                    kind: 'overage',
+                    meter: meter,
+                    tier_from_page: tier_from_page,
+                    quantity: cast(pages as bigint),
+                    unit_price: cast(rate as decimal(18, 6)),
+                    amount: amount,
+                }
+                order by tier_from_page
+            ) filter (where amount > 0),
+            []
+        ) as parts,
+    from overage_parts
     group by contract_id, period_start, meter
 
 ),
@@ -202,25 +274,21 @@ amounts as (
 
     select
         overage.*,
-        coalesce(
-            mono_tiers.tiered_amount,
-            {{ money_times('overage.overage_mono_pages', 'overage.mono_rate') }}
-        ) as overage_mono_amount,
-        coalesce(
-            color_tiers.tiered_amount,
-            {{ money_times('overage.overage_color_pages', 'overage.color_rate') }}
-        ) as overage_color_amount,
-        mono_tiers.tiered_amount is not null as has_mono_tiers,
-        color_tiers.tiered_amount is not null as has_color_tiers,
+        coalesce(mono.amount, 0) as overage_mono_amount,
+        coalesce(color.amount, 0) as overage_color_amount,
+        coalesce(mono.is_tiered, false) as has_mono_tiers,
+        coalesce(color.is_tiered, false) as has_color_tiers,
+        coalesce(mono.parts, []) as mono_parts,
+        coalesce(color.parts, []) as color_parts,
     from overage
-    left join tier_amounts as mono_tiers
-        on overage.contract_id = mono_tiers.contract_id
-        and overage.period_start = mono_tiers.period_start
-        and mono_tiers.meter = 'mono'
-    left join tier_amounts as color_tiers
-        on overage.contract_id = color_tiers.contract_id
-        and overage.period_start = color_tiers.period_start
-        and color_tiers.meter = 'color'
+    left join overage_amounts as mono
+        on overage.contract_id = mono.contract_id
+        and overage.period_start = mono.period_start
+        and mono.meter = 'mono'
+    left join overage_amounts as color
+        on overage.contract_id = color.contract_id
+        and overage.period_start = color.period_start
+        and color.meter = 'color'
 
 ),
 
@@ -292,6 +360,36 @@ final as (
         {{ money_times('subtotal', 'tax_rate') }} as tax_amount,
         cast(subtotal + {{ money_times('subtotal', 'tax_rate') }} as decimal(18, 2)) as total,
         has_estimated_reads,
+        -- the charge's parts, in line order: fee, mono then colour overage by tier,
+        -- true-up (parts of 0.00 are left out). Their amounts add up to the subtotal
+        -- (tests/billing/assert_charge_lines_sum_to_subtotal.sql); fct_billing_charge_lines
+        -- publishes one row per part.
+        list_concat(
+            case
+                when fixed_fee_amount > 0 then [{
+                    kind: 'fixed_fee',
+                    meter: cast(null as varchar),
+                    tier_from_page: cast(null as bigint),
+                    quantity: cast(1 as bigint),
+                    unit_price: cast(fixed_fee_amount as decimal(18, 6)),
+                    amount: fixed_fee_amount,
+                }]
+                else []
+            end,
+            mono_parts,
+            color_parts,
+            case
+                when minimum_true_up_amount > 0 then [{
+                    kind: 'true_up',
+                    meter: cast(null as varchar),
+                    tier_from_page: cast(null as bigint),
+                    quantity: cast(1 as bigint),
+                    unit_price: cast(minimum_true_up_amount as decimal(18, 6)),
+                    amount: minimum_true_up_amount,
+                }]
+                else []
+            end
+        ) as charge_parts,
     from subtotals
 
 )
