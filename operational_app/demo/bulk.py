@@ -49,11 +49,11 @@ from sqlalchemy import insert, select
 from operational_app.demo import params as P
 from operational_app.demo.bulk_ops import FastOperations
 from operational_app.demo.calendar_utils import month_end, month_starts
-from operational_app.demo.charges import Read
 from operational_app.demo.generator import plan_timeline, table_counts
 from operational_app.demo.meters import DeviceReader
 from operational_app.demo.money import Billing
 from operational_app.demo.timeline import Executor, GenerationError, _domain_function
+from operational_app.demo.world import Read
 from operational_app.domain import audit
 from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import write_session
