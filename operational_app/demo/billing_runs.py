@@ -39,6 +39,7 @@ from operational_app.demo.timeline import GenerationError
 from operational_app.demo.workhours import business_day_on_or_after as workday
 from operational_app.demo.world import Read, World
 from operational_app.domain import billing, billing_run
+from operational_app.domain import settings as app_settings
 from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import Contract, CreditNote, Invoice
@@ -132,6 +133,11 @@ def bill_history(url: str, world: World, billing_: Billing, run_ops: Callable[[]
     settings = demo_settings(url)
     until = world.until
     rng = random.Random(f"{world.seed}:billing-run")
+    with writer(url) as session:  # the company's series, set once by the administrator
+        app_settings.set_setting(session, P.ACTOR_SYSTEM_ADMIN, key="invoice_series",
+                                 value="F")
+        app_settings.set_setting(session, P.ACTOR_SYSTEM_ADMIN, key="credit_note_series",
+                                 value="NC")
     _refresh(settings, say)
     periods = []
     issue_of: dict[date, date] = {}

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -449,7 +450,8 @@ def run(session: Session, actor: Any, *, period: Any, charges: dict[str, Charge]
 
     report = RunReport(period_, post)
     new: list[tuple[str, InvoiceDraft, list[InvoiceDraftLine], str]] = []
-    for number in sorted(set(charges) | {n for n, s in by_number.items() if s.posted or s.live}):
+    for number in sorted(set(charges) | {n for n, s in by_number.items()
+                                          if s.posted or s.live or s.exclusion}):
         s = by_number[number]
         charge = charges.get(number)
         _plan_contract(session, user, s, charge, period_, report, new)
@@ -464,8 +466,9 @@ def run(session: Session, actor: Any, *, period: Any, charges: dict[str, Charge]
     if post:
         _post_all(session, user, states, period_, issued or today, invoice_series,
                   note_series, report)
-    audit.record(session, user, "billing_run", "invoice_drafts", f"{period_:%Y-%m}", None,
-                 {"period": period_.isoformat(), "post": post, **report.counts()})
+    if new or report.count("posted"):  # a run that changed nothing leaves nothing behind
+        audit.record(session, user, "billing_run", "invoice_drafts", f"{period_:%Y-%m}", None,
+                     {"period": period_.isoformat(), "post": post, **report.counts()})
     session.flush()
     return report
 
@@ -652,7 +655,9 @@ def _post_all(session: Session, user: str, states: dict[int, _ContractState], pe
         audit.record(session, user, "post", "invoice_drafts",
                      _draft_key(states[d.contract_id].contract.contract_number, d), before,
                      audit.snapshot(d))
-        if pause:
+        if pause:  # the crash test kills the run here, between two posted documents
+            print(f"posted {doc.invoice_number if isinstance(doc, Invoice) else doc.credit_note_number}",
+                  file=sys.stderr, flush=True)
             time.sleep(pause)
     _insert(session, user, doc_lines,
             lambda r: f"{getattr(r, 'invoice_id', None) or r.credit_note_id}:{r.line_number}")
