@@ -13,7 +13,9 @@ from getrusage):
 - the dlt load of `meter_readings` against the plain path without dlt (connectorx → Arrow
   → one CREATE TABLE AS), interleaved in the same run, and their ratio;
 - every query behind every dashboard page, warm, ≥ 20 times each (p50, p95);
-- 8 concurrent form-submit writers (tests/app/bench_form_submit.py), p95.
+- 8 concurrent form-submit writers (tests/app/bench_form_submit.py), p95;
+- `seiton bill PERIOD --post` of the history's last month (not invoiced by the demo) and
+  its CFDI export, on a copy of the refreshed home each run (docs/billing-run.md).
 
 Prints one table and writes bench/results/<timestamp>-<scale>.json. See docs/performance.md.
 """
@@ -41,7 +43,7 @@ RESULTS = ROOT / "bench" / "results"
 TARGETS = {  # quality-bars.md
     "refresh_small_s": 60, "refresh_large_s": 600, "refresh_large_peak_mib": 6 * 1024,
     "incremental_large_s": 60, "incremental_share": 0.10, "dlt_ratio": 1.5,
-    "query_p95_s": 0.5, "form_p95_s": 0.2,
+    "query_p95_s": 0.5, "form_p95_s": 0.2, "bill_large_s": 120,
 }
 
 
@@ -188,6 +190,33 @@ def query_runs(home: Path, repeat: int) -> list[dict]:
     return json.loads(dest.read_text())
 
 
+def bill_runs(home: Path, runs: int, say) -> dict:
+    """The billing run of the last month, posted, then its CFDI export: each run on a fresh
+    copy of the refreshed home (the operational DB and the published warehouse)."""
+    from datetime import timedelta
+
+    period = BENCH_UNTIL.strftime("%Y-%m")
+    issue = (BENCH_UNTIL + timedelta(days=4)).isoformat()
+    scratch = home.parent / f"{home.name}-bill"
+    bill, export = [], []
+    for i in range(runs):
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        for name in ("operational.db", "warehouse.published.duckdb"):
+            shutil.copy2(home / name, scratch / name)
+        bill.append(run_step("bill", scratch, period, issue))
+        export.append(run_step("cfdi_export", scratch, period))
+        say(f"  bill #{i + 1}: {bill[-1]['seconds']:.1f} s ({bill[-1]['rows']} invoices), "
+            f"cfdi export {export[-1]['seconds']:.1f} s ({export[-1]['rows']} files)")
+    shutil.rmtree(scratch, ignore_errors=True)
+    totals = [b["seconds"] + e["seconds"] for b, e in zip(bill, export, strict=True)]
+    return {f"bill {period} --post": summarise(bill),
+            f"cfdi export {period}": summarise(export),
+            "bill + cfdi export": {"median_s": med(totals), "rows": bill[0]["rows"],
+                                   "peak_mib": max(r["peak_mib"] for r in bill + export),
+                                   "runs": [round(x, 3) for x in totals], "n": runs}}
+
+
 def form_runs(writers: int = 8) -> dict:
     done = subprocess.run([sys.executable, str(ROOT / "tests" / "app" / "bench_form_submit.py"),
                            "--writers", str(writers)], cwd=ROOT, capture_output=True,
@@ -288,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
         steps[f"page {page} (worst p95 of {len(qs)})"] = {
             "median_s": worst["p50_s"], "p95_s": worst["p95_s"], "rows": worst["rows"],
             "peak_mib": float("nan"), "n": worst["runs"]}
+    say(f"bench {args.scale}: seiton bill --post and its CFDI export × {runs}")
+    steps.update(bill_runs(home, runs, say))
+
     form = None
     if not args.skip_form:
         say("bench: 8 concurrent form-submit writers")
