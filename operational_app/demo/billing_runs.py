@@ -104,7 +104,8 @@ def demo_settings(url: str):
     if url == current.operational_url:
         return current
     if url.startswith("sqlite:///"):
-        home = Path(url.removeprefix("sqlite:///")).resolve().parent / "demo-warehouse"
+        db = Path(url.removeprefix("sqlite:///")).resolve()
+        home = db.parent / f"{db.stem}-demo-warehouse"
     else:
         home = Path(tempfile.mkdtemp(prefix="seiton-demo-warehouse-"))
     home.mkdir(parents=True, exist_ok=True)
