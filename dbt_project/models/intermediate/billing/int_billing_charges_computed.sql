@@ -186,6 +186,14 @@ tier_pages as (
 
 ),
 
+meters as (
+
+    select 'mono' as meter
+    union all
+    select 'color' as meter
+
+),
+
 tiered_meters as (
 
     select distinct
@@ -234,7 +242,7 @@ overage_parts as (
         end as amount,
         false as is_tiered,
     from overage
-    cross join (select unnest(['mono', 'color']) as meter) as meters
+    cross join meters
     left join tiered_meters
         on overage.price_plan_id = tiered_meters.price_plan_id
         and meters.meter = tiered_meters.meter
@@ -250,21 +258,6 @@ overage_amounts as (
         meter,
         bool_or(is_tiered) as is_tiered,
         cast(sum(amount) as decimal(18, 2)) as amount,
-        -- the parts that bill something, in tier order (an empty tier is no line)
-        coalesce(
-            list(
-                {
-                    kind: 'overage',
-                    meter: meter,
-                    tier_from_page: tier_from_page,
-                    quantity: cast(pages as bigint),
-                    unit_price: cast(rate as decimal(18, 6)),
-                    amount: amount,
-                }
-                order by tier_from_page
-            ) filter (where amount > 0),
-            []
-        ) as parts,
     from overage_parts
     group by contract_id, period_start, meter
 
@@ -278,8 +271,6 @@ amounts as (
         coalesce(color.amount, 0) as overage_color_amount,
         coalesce(mono.is_tiered, false) as has_mono_tiers,
         coalesce(color.is_tiered, false) as has_color_tiers,
-        coalesce(mono.parts, []) as mono_parts,
-        coalesce(color.parts, []) as color_parts,
     from overage
     left join overage_amounts as mono
         on overage.contract_id = mono.contract_id
@@ -317,80 +308,129 @@ subtotals as (
 
 ),
 
-final as (
+-- the charge's parts that bill something, in line order: fee, mono then colour overage by
+-- tier, true-up. Their amounts add up to the subtotal
+-- (tests/billing/assert_charge_lines_sum_to_subtotal.sql); fct_billing_charge_lines
+-- publishes one row per part.
+part_rows as (
 
     select
         contract_id,
-        contract_number,
-        account_id,
-        account_code,
         period_start,
-        period_end,
-        days_in_month,
-        active_from,
-        active_to,
-        active_days,
-        active_fraction,
-        is_period_closed,
-        price_plan_id,
-        plan_effective_from,
-        currency,
-        device_count,
-        fixed_monthly_fee,
-        fixed_fee_amount,
-        included_mono_pages_prorated as included_mono_pages,
-        included_color_pages_prorated as included_color_pages,
-        mono_pages,
-        color_pages,
-        test_mono_pages,
-        test_color_pages,
-        overage_mono_pages,
-        overage_color_pages,
-        mono_rate,
-        color_rate,
-        has_mono_tiers,
-        has_color_tiers,
-        overage_mono_amount,
-        overage_color_amount,
-        minimum_monthly_charge,
-        minimum_charge_prorated,
-        minimum_true_up_amount,
-        subtotal,
-        tax_rate,
-        {{ money_times('subtotal', 'tax_rate') }} as tax_amount,
-        cast(subtotal + {{ money_times('subtotal', 'tax_rate') }} as decimal(18, 2)) as total,
-        has_estimated_reads,
-        -- the charge's parts, in line order: fee, mono then colour overage by tier,
-        -- true-up (parts of 0.00 are left out). Their amounts add up to the subtotal
-        -- (tests/billing/assert_charge_lines_sum_to_subtotal.sql); fct_billing_charge_lines
-        -- publishes one row per part.
-        list_concat(
-            case
-                when fixed_fee_amount > 0 then [{
-                    kind: 'fixed_fee',
-                    meter: cast(null as varchar),
-                    tier_from_page: cast(null as bigint),
-                    quantity: cast(1 as bigint),
-                    unit_price: cast(fixed_fee_amount as decimal(18, 6)),
-                    amount: fixed_fee_amount,
-                }]
-                else []
-            end,
-            mono_parts,
-            color_parts,
-            case
-                when minimum_true_up_amount > 0 then [{
-                    kind: 'true_up',
-                    meter: cast(null as varchar),
-                    tier_from_page: cast(null as bigint),
-                    quantity: cast(1 as bigint),
-                    unit_price: cast(minimum_true_up_amount as decimal(18, 6)),
-                    amount: minimum_true_up_amount,
-                }]
-                else []
-            end
-        ) as charge_parts,
+        1 as part_group,
+        'fixed_fee' as kind,
+        cast(null as varchar) as meter,
+        cast(null as bigint) as tier_from_page,
+        cast(1 as bigint) as quantity,
+        cast(fixed_fee_amount as decimal(18, 6)) as unit_price,
+        fixed_fee_amount as amount,
     from subtotals
+    where fixed_fee_amount > 0
+
+    union all
+
+    select
+        contract_id,
+        period_start,
+        case when meter = 'mono' then 2 else 3 end as part_group,
+        'overage' as kind,
+        meter,
+        tier_from_page,
+        cast(pages as bigint) as quantity,
+        cast(rate as decimal(18, 6)) as unit_price,
+        amount,
+    from overage_parts
+    where amount > 0
+
+    union all
+
+    select
+        contract_id,
+        period_start,
+        4 as part_group,
+        'true_up' as kind,
+        cast(null as varchar) as meter,
+        cast(null as bigint) as tier_from_page,
+        cast(1 as bigint) as quantity,
+        cast(minimum_true_up_amount as decimal(18, 6)) as unit_price,
+        minimum_true_up_amount as amount,
+    from subtotals
+    where minimum_true_up_amount > 0
+
+),
+
+parts as (
+
+    select
+        contract_id,
+        period_start,
+        list(
+            struct_pack(
+                kind := kind,
+                meter := meter,
+                tier_from_page := tier_from_page,
+                quantity := quantity,
+                unit_price := unit_price,
+                amount := amount
+            )
+            order by part_group, tier_from_page
+        ) as charge_parts,
+    from part_rows
+    group by contract_id, period_start
+
+),
+
+final as (
+
+    select
+        subtotals.contract_id,
+        subtotals.contract_number,
+        subtotals.account_id,
+        subtotals.account_code,
+        subtotals.period_start,
+        subtotals.period_end,
+        subtotals.days_in_month,
+        subtotals.active_from,
+        subtotals.active_to,
+        subtotals.active_days,
+        subtotals.active_fraction,
+        subtotals.is_period_closed,
+        subtotals.price_plan_id,
+        subtotals.plan_effective_from,
+        subtotals.currency,
+        subtotals.device_count,
+        subtotals.fixed_monthly_fee,
+        subtotals.fixed_fee_amount,
+        subtotals.included_mono_pages_prorated as included_mono_pages,
+        subtotals.included_color_pages_prorated as included_color_pages,
+        subtotals.mono_pages,
+        subtotals.color_pages,
+        subtotals.test_mono_pages,
+        subtotals.test_color_pages,
+        subtotals.overage_mono_pages,
+        subtotals.overage_color_pages,
+        subtotals.mono_rate,
+        subtotals.color_rate,
+        subtotals.has_mono_tiers,
+        subtotals.has_color_tiers,
+        subtotals.overage_mono_amount,
+        subtotals.overage_color_amount,
+        subtotals.minimum_monthly_charge,
+        subtotals.minimum_charge_prorated,
+        subtotals.minimum_true_up_amount,
+        subtotals.subtotal,
+        subtotals.tax_rate,
+        {{ money_times('subtotals.subtotal', 'subtotals.tax_rate') }} as tax_amount,
+        cast(
+            subtotals.subtotal + {{ money_times('subtotals.subtotal', 'subtotals.tax_rate') }}
+            as decimal(18, 2)
+        ) as total,
+        subtotals.has_estimated_reads,
+        parts.charge_parts,
+    from subtotals
+    left join parts
+        on subtotals.contract_id = parts.contract_id
+        and subtotals.period_start = parts.period_start
 
 )
 

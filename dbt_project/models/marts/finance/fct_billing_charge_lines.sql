@@ -32,18 +32,18 @@ parts as (
 final as (
 
     select
-        contract_number,
-        period_start,
-        cast(part_order as integer) as line_number,
-        part.kind as kind,
-        part.meter as meter,
-        part.tier_from_page as tier_from_page,
-        part.quantity as quantity,
-        part.unit_price as unit_price,
-        part.amount as amount,
-        currency,
+        parts.contract_number,
+        parts.period_start,
+        cast(parts.part_order as integer) as line_number,
+        parts.part.kind,
+        parts.part.meter,
+        parts.part.tier_from_page,
+        parts.part.quantity,
+        parts.part.unit_price,
+        parts.part.amount,
+        parts.currency,
         -- usage read from an estimate shows on the lines it priced (the overage)
-        (part.kind = 'overage' and has_estimated_reads) as has_estimated_reads,
+        (parts.part.kind = 'overage' and parts.has_estimated_reads) as has_estimated_reads,
     from parts
 
 )

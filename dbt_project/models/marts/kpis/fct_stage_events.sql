@@ -504,8 +504,8 @@ events as (
         timezone('America/Mexico_City', timezone('UTC', exclusions.created_at)) as event_at,
         contracts.account_code,
         contracts.contract_number,
-        contracts.contract_number || ':' || strftime(exclusions.period_start, '%Y-%m')
-        as business_key,
+        contracts.contract_number || ':'
+        || strftime(exclusions.period_start, '%Y-%m') as business_key,
     from {{ ref('stg_operational__billing_exclusions') }} as exclusions
     inner join contracts
         on exclusions.contract_id = contracts.contract_id
