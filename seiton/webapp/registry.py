@@ -293,5 +293,6 @@ register(PageSpec(
     target="operational_app.pages.billing_run:render",
     kind="finance",
     icon=":material/receipt:",
-X
+    transaction_types=frozenset({"invoice_drafts", "invoices", "credit_notes",
+                                 "billing_exclusions"}),
 ))
