@@ -260,6 +260,12 @@ def generate(
         say(f"  billing: {stories.runs} runs, {len(stories.late_reads)} late readings, "
             f"{len(stories.adjusted_periods)} periods adjusted "
             f"({time.perf_counter() - started:.1f} s)")
+        if stories.cfdi is not None:
+            c = stories.cfdi
+            say(f"  cfdi: {c.stamped_invoices} invoices and {c.stamped_credit_notes} credit notes "
+                f"stamped, {c.payment_receipts} payment receipts ({c.late_receipts} late), "
+                f"{len(c.cancelled)} cancelled, {len(c.substituted)} substituted, "
+                f"{len(c.unstamped)} not stamped yet")
     counts = table_counts(url)
     say(f"demo {scale} bulk: done in {time.perf_counter() - started:.1f} s — "
         f"{counts.get('meter_readings', 0):,} meter readings, "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import shutil
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from operational_app.cfdi import export, pac
 from operational_app.csv_import import import_dir
+from operational_app.domain import billing_run, fiscal
 from operational_app.domain import cfdi as cfdi_domain
-from operational_app.domain import fiscal
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import (
     Account,
@@ -199,9 +199,14 @@ def _stamp_receipts(url: str, folder: Path, today: date, seed: int, rng: random.
         reversed_ids = set(s.scalars(select(PaymentReversal.payment_id)))
         payments = s.scalars(select(Payment).where(Payment.received_on <= today)
                              .order_by(Payment.received_on, Payment.id)).all()
+        # the import finds a Pago's payment by account, day, amount and currency: where two
+        # live payments share them the receipt would be ambiguous, so the demo leaves both out
+        keys = Counter((p.account_id, p.received_on, p.amount, p.currency) for p in payments
+                       if p.id not in reversed_ids)
         folio = 0
         for payment in payments:
-            if payment.id in reversed_ids:
+            if payment.id in reversed_ids or keys[(payment.account_id, payment.received_on,
+                                                   payment.amount, payment.currency)] > 1:
                 continue
             paid = []
             apps = s.scalars(select(PaymentApplication).where(
@@ -261,7 +266,7 @@ def _rate(session: Session, currency: str, day: date) -> Decimal | None:
 
 
 def _cancel(url: str, folder: Path, today: date, seed: int, rng: random.Random,
-            story: Story, take_folio: Callable[[Session, str], int]) -> None:
+            story: Story) -> None:
     """Cancel a few stamped invoices nobody paid or credited, from periods at least two
     months old; half of them replaced by a substitute under a new folio of the series."""
     folder.mkdir(parents=True)
@@ -285,7 +290,7 @@ def _cancel(url: str, folder: Path, today: date, seed: int, rng: random.Random,
                                          _at(invoice.issued_on, 9), doc.stamped_at,
                                          invoice.total, cancelled_at))
             if n < SUBSTITUTED:
-                folio = take_folio(s, invoice.series)
+                folio = billing_run.take_folio(s, ACTOR, invoice.series)
                 xml = pac.substitute(doc.xml.encode("utf-8"), replaces=doc.uuid,
                                      folio=folio)
                 stamped = pac.stamp(xml, seed=seed, stamped_at=cancelled_at)
@@ -297,11 +302,10 @@ def _cancel(url: str, folder: Path, today: date, seed: int, rng: random.Random,
     _import(url, folder)
 
 
-def stamp_the_history(url: str, *, seed: int, today: date, work: Path,
-                      take_folio: Callable[[Session, str], int]) -> Story:
+def stamp_the_history(url: str, *, seed: int, today: date, work: Path) -> Story:
     """Every CFDI of the demo's history, in the order finance would have handled them.
-    `work` is a scratch folder (removed first); `take_folio` gives the next folio of a
-    series (the billing run's own gap-less rule)."""
+    `work` is a scratch folder (removed first and after). A substitute takes the series'
+    next folio like a posting (billing_run.take_folio)."""
     rng = random.Random(f"cfdi:{seed}")
     shutil.rmtree(work, ignore_errors=True)
     story = Story()
@@ -309,6 +313,6 @@ def stamp_the_history(url: str, *, seed: int, today: date, work: Path,
     _stamp_invoices(url, work / "1-ingresos", today, seed, rng, story)
     _stamp_credit_notes(url, work / "2-egresos", today, seed, rng, story)
     _stamp_receipts(url, work / "3-pagos", today, seed, rng, story)
-    _cancel(url, work / "4-sat", today, seed, rng, story, take_folio)
+    _cancel(url, work / "4-sat", today, seed, rng, story)
     shutil.rmtree(work, ignore_errors=True)
     return story

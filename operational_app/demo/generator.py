@@ -141,6 +141,12 @@ def run_history(url: str, world: World, tl: Timeline, say: Callable[[str], objec
         f"{len(stories.excluded)} exclusions, {len(stories.adjusted_periods)} periods adjusted, "
         f"{len(stories.unadjusted_periods)} left to adjust "
         f"({time.perf_counter() - started:.1f} s)")
+    if stories.cfdi is not None:
+        c = stories.cfdi
+        say(f"  cfdi: {c.stamped_invoices} invoices and {c.stamped_credit_notes} credit notes "
+            f"stamped, {c.payment_receipts} payment receipts ({c.late_receipts} late), "
+            f"{len(c.cancelled)} cancelled, {len(c.substituted)} substituted, "
+            f"{len(c.unstamped)} not stamped yet")
 
 
 def table_counts(url: str) -> dict[str, int]:
