@@ -53,6 +53,7 @@ from operational_app.demo.calendar_utils import month_end, month_starts
 from operational_app.demo.generator import anomaly_days, plan_timeline, table_counts
 from operational_app.demo.meters import DeviceReader
 from operational_app.demo.money import Billing
+from operational_app.demo.targets import change_targets
 from operational_app.demo.timeline import Executor, GenerationError, _domain_function
 from operational_app.demo.world import Read
 from operational_app.domain import audit
@@ -257,6 +258,7 @@ def generate(
             return executor.run(tl.pop_through(world.until))
 
         bill_history(url, world, billing, run_ops, stories, say, writer=_bulk_writer)
+        change_targets(url, world.until)
         say(f"  billing: {stories.runs} runs, {len(stories.late_reads)} late readings, "
             f"{len(stories.adjusted_periods)} periods adjusted "
             f"({time.perf_counter() - started:.1f} s)")
