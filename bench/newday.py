@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from operational_app.demo.bulk import insert_readings
-from operational_app.demo.charges import Read
+from operational_app.demo.world import Read
 from operational_app.store.engine import read_session, write_session
 
 TICKETS_PER_1000_DEVICES = 4

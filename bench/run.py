@@ -1,4 +1,4 @@
-"""`make bench SCALE=small|medium|large`: the performance benchmark of quality-bars.md.
+"""`make bench SCALE=small|medium|large`: the performance benchmark of docs/quality-targets.md.
 
     python -m bench.run --scale medium [--seed 7] [--runs 3] [--gen-runs N] [--skip-form]
 
@@ -15,7 +15,9 @@ from getrusage):
 - every query behind every dashboard page, warm, ≥ 20 times each (p50, p95);
 - the stage-health page's first open (bench/page_open.py: the real app under AppTest, no
   cached answers; with chromium, also in the browser), median of 5 (`--skip-page-open`);
-- 8 concurrent form-submit writers (tests/app/bench_form_submit.py), p95.
+- 8 concurrent form-submit writers (tests/app/bench_form_submit.py), p95;
+- `seiton bill PERIOD --post` of the history's last month (not invoiced by the demo) and
+  its CFDI export, on a copy of the refreshed home each run (docs/billing-run.md).
 
 Prints one table and writes bench/results/<timestamp>-<scale>.json. See docs/performance.md.
 """
@@ -40,10 +42,10 @@ from bench.datagen import BENCH_UNTIL, WORK, ensure_golden, generate_into
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-TARGETS = {  # quality-bars.md
+TARGETS = {  # docs/quality-targets.md
     "refresh_small_s": 60, "refresh_large_s": 600, "refresh_large_peak_mib": 6 * 1024,
     "incremental_large_s": 60, "incremental_share": 0.10, "dlt_ratio": 1.5,
-    "query_p95_s": 0.5, "form_p95_s": 0.2,
+    "query_p95_s": 0.5, "form_p95_s": 0.2, "bill_large_s": 120,
 }
 
 
@@ -199,6 +201,31 @@ def page_open_runs(home: Path, runs: int = 5) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"page open failed:\n{done.stderr[-4000:]}")
     return json.loads(dest.read_text())
+def bill_runs(home: Path, runs: int, say) -> dict:
+    """The billing run of the last month, posted, then its CFDI export: each run on a fresh
+    copy of the refreshed home (the operational DB and the published warehouse)."""
+    from datetime import timedelta
+
+    period = BENCH_UNTIL.strftime("%Y-%m")
+    issue = (BENCH_UNTIL + timedelta(days=4)).isoformat()
+    scratch = home.parent / f"{home.name}-bill"
+    bill, export = [], []
+    for i in range(runs):
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        for name in ("operational.db", "warehouse.published.duckdb"):
+            shutil.copy2(home / name, scratch / name)
+        bill.append(run_step("bill", scratch, period, issue))
+        export.append(run_step("cfdi_export", scratch, period))
+        say(f"  bill #{i + 1}: {bill[-1]['seconds']:.1f} s ({bill[-1]['rows']} invoices), "
+            f"cfdi export {export[-1]['seconds']:.1f} s ({export[-1]['rows']} files)")
+    shutil.rmtree(scratch, ignore_errors=True)
+    totals = [b["seconds"] + e["seconds"] for b, e in zip(bill, export, strict=True)]
+    return {f"bill {period} --post": summarise(bill),
+            f"cfdi export {period}": summarise(export),
+            "bill + cfdi export": {"median_s": med(totals), "rows": bill[0]["rows"],
+                                   "peak_mib": max(r["peak_mib"] for r in bill + export),
+                                   "runs": [round(x, 3) for x in totals], "n": runs}}
 
 
 def form_runs(writers: int = 8) -> dict:
@@ -260,7 +287,7 @@ def _no_nan(value):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Seiton benchmark (quality-bars.md)")
+    ap = argparse.ArgumentParser(description="Seiton benchmark (docs/quality-targets.md)")
     ap.add_argument("--scale", default="medium", choices=["tiny", "small", "medium", "large"])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=None, help="default 3 (large: 1)")
@@ -313,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
             steps["stage health first open (browser)"] = {
                 "median_s": page_open["browser_first_open_median_s"], "rows": 0,
                 "peak_mib": float("nan"), "n": len(page_open["browser_first_open_runs_s"])}
+    say(f"bench {args.scale}: seiton bill --post and its CFDI export × {runs}")
+    steps.update(bill_runs(home, runs, say))
+
     form = None
     if not args.skip_form:
         say("bench: 8 concurrent form-submit writers")

@@ -3,6 +3,7 @@
 its children's (dbt runs as a child) maximum resident set size (getrusage).
 
     python -m bench.step load|build|publish|newday|dlt_readings|plain_readings[_p2] HOME [WAREHOUSE]
+    python -m bench.step bill|cfdi_export HOME PERIOD [ISSUE_DATE]
 """
 
 from __future__ import annotations
@@ -68,6 +69,31 @@ def main(step: str, home: Path, extra: list[str]) -> dict:
         counts = append_day(s.operational_url)
         seconds = time.perf_counter() - t
         rows = counts["meter_readings"] + counts["tickets"] + counts["payments"]
+    elif step == "bill":  # `seiton bill PERIOD --post` on the published warehouse
+        from sqlalchemy import create_engine, text
+
+        from seiton.cli import main as cli
+
+        period, issue = extra[0], extra[1]
+        t = time.perf_counter()
+        code = cli(["bill", period, "--post", "--no-refresh", "--quiet", "--issue-date", issue])
+        seconds = time.perf_counter() - t
+        if code != 0:
+            raise SystemExit(f"seiton bill failed ({code})")
+        engine = create_engine(s.operational_url)
+        with engine.connect() as con:
+            rows = con.execute(text("select count(*) from invoices where origin = "
+                                    "'billing_run' and period_start = :p"),
+                               {"p": f"{period}-01"}).scalar_one()
+        engine.dispose()
+    elif step == "cfdi_export":  # the period's CFDI; documents without fiscal data are
+        from seiton.cli import main as cli  # reported, not fatal
+
+        folder = home / "cfdi-bench"
+        t = time.perf_counter()
+        cli(["cfdi", "export", extra[0], "--to", str(folder)])
+        seconds = time.perf_counter() - t
+        rows = len(list(folder.glob("*.xml"))) if folder.exists() else 0
     elif step == "dlt_readings":
         from ingestion.pipeline import make_pipeline, operational_source
 

@@ -1,4 +1,4 @@
-"""`seiton` — the command line (interfaces.md). Every command exits 0 on success and
+"""`seiton` — the command line (docs/interfaces.md). Every command exits 0 on success and
 non-zero with a one-line reason on failure."""
 
 from __future__ import annotations
@@ -88,6 +88,30 @@ def cmd_cfdi_export(args: argparse.Namespace) -> None:
         print(err, file=sys.stderr)
     if not report.ok:
         raise CommandError(f"{len(report.errors)} document(s) not exported (reasons above)")
+
+
+def cmd_bill(args: argparse.Namespace) -> None:
+    from operational_app.domain import billing_run
+    from operational_app.domain.errors import ValidationError
+    from operational_app.store.engine import write_session
+
+    try:
+        if args.exclude:
+            if not args.reason:
+                raise CommandError("--exclude needs --reason (why the contract is left out)")
+            if args.dry_run:
+                raise CommandError("--exclude writes: it cannot be a dry run")
+            with write_session() as session:
+                billing_run.exclude(session, args.user, contract_number=args.exclude,
+                                    period=args.period, reason=args.reason)
+            print(f"{args.exclude} excluded from {args.period}: {args.reason}")
+        report = billing_run.bill(args.user, args.period, post=args.post, dry_run=args.dry_run,
+                                  issue_date=args.issue_date, refresh=not args.no_refresh,
+                                  progress=None if args.quiet else print)
+    except ValidationError as exc:
+        raise CommandError(str(exc)) from exc
+    for line in report.lines():
+        print(line)
 
 
 def cmd_import_meters(args: argparse.Namespace) -> None:
@@ -288,6 +312,25 @@ def build_parser() -> argparse.ArgumentParser:
     ce.add_argument("period", help="the billing month, YYYY-MM")
     ce.add_argument("--to", help="folder (default $SEITON_HOME/cfdi/export/PERIOD)")
     ce.set_defaults(func=cmd_cfdi_export)
+    bl = sub.add_parser("bill", help="the billing run: draft, regenerate, adjust and (--post) "
+                                      "post the period's invoices (docs/billing-run.md)")
+    bl.add_argument("period", help="the billing month, YYYY-MM")
+    bl.add_argument("--post", action="store_true",
+                    help="post the drafts: series and gap-less folios, immutable invoices")
+    bl.add_argument("--dry-run", action="store_true",
+                    help="print what would be drafted, posted or adjusted; write nothing")
+    bl.add_argument("--user", default="finanzas",
+                    help="the finance or admin user running it (recorded in the audit log)")
+    bl.add_argument("--issue-date", help="issue date of the posted documents (YYYY-MM-DD; "
+                                         "default today)")
+    bl.add_argument("--exclude", metavar="CONTRACT",
+                    help="first leave this contract out of the period's run (needs --reason)")
+    bl.add_argument("--reason", help="why the contract is excluded (kept and shown)")
+    bl.add_argument("--no-refresh", action="store_true",
+                    help="use the published warehouse as it is (no refresh first)")
+    bl.add_argument("--quiet", action="store_true", help="hide the refresh's progress")
+    bl.set_defaults(func=cmd_bill)
+
     m = sub.add_parser("import-meters", help="a fleet agent's meter export read through an "
                                              "import profile (docs/meter-capture.md)")
     m.add_argument("file")

@@ -3,8 +3,8 @@
 The domain-layer path (generator.py) writes ~700 operations a second: fine for `small`
 (~46 k writes), hours for `medium` (~5 M meter readings). This module reuses the
 generator's whole plan — the world (world.py), the dated timeline of every other write
-(emit.py, service.py), the meter-read model (meters.py) and the month-by-month billing
-(money.py) — and changes only how rows reach the database:
+(emit.py, service.py), the meter-read model (meters.py), the billing runs and the money
+(billing_runs.py, money.py) — and changes only how rows reach the database:
 
 - meter readings, ~99 % of the rows, never go on the timeline: each month's readings are
   drawn per device (the same `DeviceReader`, so the same counters as the domain path) and
@@ -47,13 +47,15 @@ from datetime import date
 from sqlalchemy import insert, select
 
 from operational_app.demo import params as P
+from operational_app.demo.billing_runs import Stories, bill_history, withhold
 from operational_app.demo.bulk_ops import FastOperations
 from operational_app.demo.calendar_utils import month_end, month_starts
-from operational_app.demo.charges import Read
-from operational_app.demo.generator import plan_timeline, table_counts
+from operational_app.demo.generator import anomaly_days, plan_timeline, table_counts
 from operational_app.demo.meters import DeviceReader
 from operational_app.demo.money import Billing
+from operational_app.demo.targets import change_targets
 from operational_app.demo.timeline import Executor, GenerationError, _domain_function
+from operational_app.demo.world import Read
 from operational_app.domain import audit
 from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import write_session
@@ -132,6 +134,16 @@ class BulkExecutor(Executor):
         if fast is not None:
             fast.committed()
         return len(batch)
+
+
+@contextmanager
+def _bulk_writer(url: str) -> Iterator:
+    """A write transaction for the billing run with one audit row per kind of write (the
+    run's own logic unchanged: operational_app/domain/billing_run.py)."""
+    counter: Counter = Counter()
+    with write_session(url) as session, _batched_audit(counter):
+        yield session
+        session.add_all(_audit_rows(counter, "billing-run"))
 
 
 @contextmanager
@@ -216,6 +228,7 @@ def generate(
         readers = {d.serial: DeviceReader(d, world.seed, world.scale.read_every_days)
                    for d in world.devices}
         executor = BulkExecutor(url, fast=fast)
+        stories = Stories()
         device_ids: dict[str, int] = {}
         written = n_reads = 0
         gc.collect()
@@ -227,7 +240,8 @@ def generate(
                 month_reads = reader.month(period, end, world.until)
                 if month_reads:
                     reads[serial] = month_reads
-            billing.close_period(period, reads)
+            withhold(world, period, reads, anomaly_days(readers), stories)
+            billing.close_period(period)
             written += executor.run(tl.pop_through(min(end, world.until)))
             n_reads += insert_readings(url, reads, P.ACTOR_OPERATION,
                                        f"reads-{period:%Y-%m}", device_ids)
@@ -237,6 +251,23 @@ def generate(
             if period.month % 3 == 0 or end >= world.until:
                 say(f"  {period:%Y-%m}: {written:,} writes, {n_reads:,} readings "
                     f"({time.perf_counter() - started:.1f} s)")
+
+        def run_ops() -> int:
+            if executor.fast is not None:
+                executor.fast._stale = True  # noqa: SLF001 - the runs wrote invoices
+            return executor.run(tl.pop_through(world.until))
+
+        bill_history(url, world, billing, run_ops, stories, say, writer=_bulk_writer)
+        change_targets(url, world.until)
+        say(f"  billing: {stories.runs} runs, {len(stories.late_reads)} late readings, "
+            f"{len(stories.adjusted_periods)} periods adjusted "
+            f"({time.perf_counter() - started:.1f} s)")
+        if stories.cfdi is not None:
+            c = stories.cfdi
+            say(f"  cfdi: {c.stamped_invoices} invoices and {c.stamped_credit_notes} credit notes "
+                f"stamped, {c.payment_receipts} payment receipts ({c.late_receipts} late), "
+                f"{len(c.cancelled)} cancelled, {len(c.substituted)} substituted, "
+                f"{len(c.unstamped)} not stamped yet")
     counts = table_counts(url)
     say(f"demo {scale} bulk: done in {time.perf_counter() - started:.1f} s — "
         f"{counts.get('meter_readings', 0):,} meter readings, "

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from operational_app.demo import params as P
 from operational_app.demo.calendar_utils import pick
-from operational_app.demo.charges import PlanTerms
 from operational_app.demo.timeline import (
     P_CLOSURE,
     P_CONTRACT,
@@ -21,7 +20,7 @@ from operational_app.demo.timeline import (
     P_SETUP,
     Timeline,
 )
-from operational_app.demo.world import Contract, Device, Opportunity, Proposal, World
+from operational_app.demo.world import Contract, Device, Opportunity, PlanTerms, Proposal, World
 
 
 def emit_users(tl: Timeline, day: date, existing: set[str]) -> None:

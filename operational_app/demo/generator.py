@@ -17,14 +17,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from operational_app.demo import params as P
+from operational_app.demo.billing_runs import Stories, bill_history, withhold
 from operational_app.demo.calendar_utils import add_months, month_end, month_start, month_starts
-from operational_app.demo.charges import Read
 from operational_app.demo.emit import emit_world
 from operational_app.demo.meters import DeviceReader
 from operational_app.demo.money import Billing
 from operational_app.demo.service import emit_operation
+from operational_app.demo.targets import change_targets
 from operational_app.demo.timeline import P_READING, Executor, Timeline
-from operational_app.demo.world import World, plan_world
+from operational_app.demo.world import Read, World, plan_world
 from operational_app.store.engine import get_engine, read_session
 from operational_app.store.migrate import upgrade
 from operational_app.store.models import Account, Base, User
@@ -100,30 +101,54 @@ def plan_timeline(url: str, scale: str, seed: int, until: date | None
     return world, tl
 
 
+def anomaly_days(readers: dict[str, DeviceReader]) -> Callable[[str], set[date]]:
+    """The days of a device's anomalous reads (meters.py): never held back as late ones."""
+    def days(serial: str) -> set[date]:
+        found = readers[serial].anomalies or {}
+        return {day for a in found.values() for day in (a.day, *a.held_days())}
+    return days
+
+
 def run_history(url: str, world: World, tl: Timeline, say: Callable[[str], object],
                 started: float) -> None:
+    """Phase A month by month, then the billing runs and the money (billing_runs.py)."""
     billing = Billing(world, tl)
     readers = {d.serial: DeviceReader(d, world.seed, world.scale.read_every_days)
                for d in world.devices}
     executor = Executor(url)
+    stories = Stories()
     written = 0
     for period in month_starts(world.start, world.until):
         end = month_end(period)
         reads: dict[str, list[Read]] = {}
         for serial, reader in readers.items():
             month_reads = reader.month(period, end, world.until)
-            if not month_reads:
-                continue
-            reads[serial] = month_reads
+            if month_reads:
+                reads[serial] = month_reads
+        withhold(world, period, reads, anomaly_days(readers), stories)
+        for serial, month_reads in reads.items():
             for r in month_reads:
                 tl.add(r.day, P_READING, "billing", "record_meter_reading", P.ACTOR_OPERATION,
                        {"serial": serial, "read_on": r.day, "mono_counter": r.mono,
                         "color_counter": r.color, "source": r.source, "meter_reset": r.reset})
-        billing.close_period(period, reads)
+        billing.close_period(period)
         written += executor.run(tl.pop_through(min(end, world.until)))
         if period.month % 3 == 0 or end >= world.until:
             say(f"  {period:%Y-%m}: {written:,} writes so far "
                 f"({time.perf_counter() - started:.1f} s)")
+    bill_history(url, world, billing, lambda: executor.run(tl.pop_through(world.until)),
+                 stories, say)
+    change_targets(url, world.until)  # the director's quarterly review (targets.py)
+    say(f"  billing: {stories.runs} runs, {len(stories.late_reads)} late readings, "
+        f"{len(stories.excluded)} exclusions, {len(stories.adjusted_periods)} periods adjusted, "
+        f"{len(stories.unadjusted_periods)} left to adjust "
+        f"({time.perf_counter() - started:.1f} s)")
+    if stories.cfdi is not None:
+        c = stories.cfdi
+        say(f"  cfdi: {c.stamped_invoices} invoices and {c.stamped_credit_notes} credit notes "
+            f"stamped, {c.payment_receipts} payment receipts ({c.late_receipts} late), "
+            f"{len(c.cancelled)} cancelled, {len(c.substituted)} substituted, "
+            f"{len(c.unstamped)} not stamped yet")
 
 
 def table_counts(url: str) -> dict[str, int]:

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from operational_app.demo import params as P
-from operational_app.demo.charges import Read
 from operational_app.demo.workhours import federal_holidays
-from operational_app.demo.world import Device
+from operational_app.demo.world import Device, Read
 
 WEEKDAY_FACTOR = (1.25, 1.25, 1.25, 1.25, 1.25, 0.375, 0.375)  # averages 1.0 over a week
 HOLIDAY_FACTOR = 0.3

@@ -1,32 +1,23 @@
-"""Stage 5 money of the demo: monthly invoices from the generator's own charge estimate
-(charges.py), deliberate mistakes and their corrections, payments with the customer's
-habits, unapplied and bounced payments, and collection actions on overdue invoices.
-
-Runs month by month: when a period's readings are known, `close_period` computes every
-contract's charge and plans that period's invoice and everything that follows from it.
+"""Stage 5 money of the demo, around the billing run (billing_runs.py issues the invoices):
+the invoices typed by hand in the ERP (after an unrecorded termination, a duplicate),
+payments with the customer's habits, unapplied and bounced payments, and collection
+actions on overdue invoices. Nothing here computes a charge: the warehouse does, and the
+billing run (operational_app/domain/billing_run.py) invoices it.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from operational_app.demo import params as P
 from operational_app.demo.calendar_utils import month_end, next_month_start, weighted
-from operational_app.demo.charges import (
-    Charge,
-    DeviceMeter,
-    Read,
-    compute_charge,
-    overlap_days,
-    round_money,
-    tax_for,
-)
 from operational_app.demo.timeline import P_BILLING, Timeline
 from operational_app.demo.workhours import business_day_on_or_after as workday
 from operational_app.demo.world import Contract, World
+from operational_app.domain.taxes import document_tax
 
 ZERO = Decimal("0.00")
 
@@ -38,7 +29,7 @@ class InvoicePlan:
     issued_on: date
     subtotal: Decimal
     tax: Decimal
-    kind: str = "normal"  # normal | complement | replacement | mistaken
+    kind: str = "run"  # run (posted by the billing run) | mistaken | duplicate
     number: str = ""
     credited: Decimal = ZERO  # credit-note totals planned against it
 
@@ -49,12 +40,14 @@ class InvoicePlan:
 
 @dataclass
 class BillingStats:
-    charges: dict[tuple[str, date], Charge] = field(default_factory=dict)
-    wrong_uncorrected: int = 0
     credit_notes: int = 0
     unapplied: int = 0
     bounced: int = 0
     payments: int = 0
+
+
+def round_money(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class Billing:
@@ -63,58 +56,22 @@ class Billing:
         self.tl = tl
         self.until = world.until
         self.rng = random.Random(f"{world.seed}:money")
-        self.meters: dict[str, DeviceMeter] = {}
         self.stats = BillingStats()
         self.periods = 0
         total_months = max(1, world.scale.months)
         self.force_after = int(total_months * 0.6)  # guarantee rare stories by then
 
-    # -- usage and charges
-
-    def close_period(self, start: date, reads: dict[str, list[Read]]) -> None:
-        end = month_end(start)
+    def close_period(self, start: date) -> None:
+        """A period is over: plan what finance types by hand for it (the billing run issues
+        the rest, billing_runs.py)."""
         self.periods += 1
-        usage: dict[str, tuple[int, int, bool]] = {}
-        for c in self.world.contracts:
-            for d in c.devices:
-                if d.installed_on > min(end, self.until):
-                    continue
-                if d.removed_on is not None and d.removed_on < start:
-                    continue
-                meter = self.meters.get(d.serial)
-                if meter is None:
-                    meter = DeviceMeter(d.installed_on, d.install_mono, d.install_color,
-                                        d.removed_on)
-                    self.meters[d.serial] = meter
-                usage[d.serial] = meter.close_period(start, reads.get(d.serial, []))
+        end = month_end(start)
         if end > self.until:
-            return  # the period is not over: nobody invoices it yet
+            return
         for c in self.world.contracts:
-            if c.activated_on > end:
-                continue
-            last = c.last_day()
-            mistaken = c.retroactive_closure and c.closed_on is not None and \
-                next_month_start(c.closed_on) == start
-            if last < start and not mistaken:
-                continue
-            plan = c.plan_on(start)
-            assert plan is not None, c.number
-            active = overlap_days(c.activated_on, end if mistaken else last, start, end)
-            mono = color = 0
-            estimated = False
-            for d in c.devices:
-                if d.serial in usage:
-                    m, col, est = usage[d.serial]
-                    mono += m
-                    color += col
-                    estimated = estimated or est
-            charge = compute_charge(plan, start, active, mono, color, c.account.tax_rate,
-                                    estimated)
-            if mistaken:
-                self.mistaken_invoice(c, start, charge)
-            else:
-                self.stats.charges[(c.number, start)] = charge
-                self.invoice(c, start, charge)
+            if c.retroactive_closure and c.closed_on is not None and \
+                    next_month_start(c.closed_on) == start:
+                self.mistaken_invoice(c, start)
 
     # -- invoices
 
@@ -133,7 +90,7 @@ class Billing:
 
     def _credit(self, inv: InvoicePlan, on: date, subtotal: Decimal, reason: str,
                 full: bool = False) -> Decimal:
-        tax = inv.tax if full else tax_for(subtotal, inv.contract.account.tax_rate)
+        tax = inv.tax if full else document_tax(subtotal, inv.contract.account.tax_rate)
         total = subtotal + tax
         inv.credited += total
         self.stats.credit_notes += 1
@@ -148,61 +105,10 @@ class Billing:
 
     def new_invoice(self, c: Contract, period: date, issued: date, subtotal: Decimal,
                     kind: str) -> InvoicePlan:
-        inv = InvoicePlan(c, period, issued, subtotal, tax_for(subtotal, c.account.tax_rate),
+        inv = InvoicePlan(c, period, issued, subtotal, document_tax(subtotal, c.account.tax_rate),
                           kind)
         self._issue(inv)
         return inv
-
-    def invoice(self, c: Contract, period: date, charge: Charge) -> None:
-        rng = self.rng
-        end = month_end(period)
-        roll = rng.random()
-        if roll < P.INVOICE_SKIPPED_P:
-            return
-        if roll < P.INVOICE_SKIPPED_P + P.INVOICE_LATE_P:
-            issued = workday(end + timedelta(days=rng.randint(*P.INVOICE_LATE_DAYS)))
-        else:
-            issued = self.issue_day(end)
-        right = charge.subtotal
-        late_in_history = self.periods >= self.force_after
-        error = rng.random() < P.INVOICE_ERROR_P or (
-            late_in_history and self.stats.wrong_uncorrected == 0)
-        if error and right > 0:
-            over = rng.random() < 0.5
-            size = Decimal(str(round(rng.uniform(*P.INVOICE_ERROR_SIZE), 4)))
-            wrong = round_money(right * (1 + size if over else 1 - size))
-            inv = self.new_invoice(c, period, issued, wrong, "normal")
-            corrected = False
-            if over and (rng.random() < P.OVER_BILLED_CREDITED_P) and \
-                    self.stats.wrong_uncorrected > 0:
-                on = workday(issued + timedelta(days=rng.randint(5, 25)))
-                self._credit(inv, on, wrong - right,
-                             "Corrección: excedentes facturados de más")
-                corrected = True
-                self.collect(inv, not_before=on)
-            elif not over and rng.random() < P.UNDER_BILLED_COMPLEMENTED_P and \
-                    self.stats.wrong_uncorrected > 0:
-                on = workday(issued + timedelta(days=rng.randint(7, 30)))
-                extra = self.new_invoice(c, period, on, right - wrong, "complement")
-                corrected = True
-                self.collect(inv)
-                self.collect(extra)
-            if not corrected:
-                self.stats.wrong_uncorrected += 1
-                self.collect(inv)
-            return
-        inv = self.new_invoice(c, period, issued, right, "normal")
-        cancel = rng.random() < P.INVOICE_CANCELLED_P or (
-            late_in_history and self.stats.credit_notes == 0)
-        if cancel:
-            on = workday(issued + timedelta(days=rng.randint(1, 8)))
-            self._credit(inv, on, inv.subtotal,
-                         "Cancelación de CFDI por error en datos fiscales; se reexpide",
-                         full=True)
-            replacement = self.new_invoice(c, period, on, right, "replacement")
-            self.collect(replacement)
-            return
-        self.collect(inv)
 
     def issue_day(self, period_end: date) -> date:
         """1–5 days after the period, on a business day (the nearest one in that span)."""
@@ -214,13 +120,15 @@ class Billing:
                     return day
         return workday(period_end + timedelta(days=offset))
 
-    def mistaken_invoice(self, c: Contract, period: date, charge: Charge) -> None:
-        """Billed after an early termination nobody had recorded yet: no charge behind it."""
+    def mistaken_invoice(self, c: Contract, period: date) -> None:
+        """Typed by hand in the ERP after an early termination nobody had recorded yet (the
+        plan's fixed fee): no charge behind it, so it reconciles invoice_without_charge."""
         rng = self.rng
         issued = self.issue_day(month_end(period))
         if c.closure_recorded_on is not None and issued >= c.closure_recorded_on:
             return
-        inv = self.new_invoice(c, period, issued, charge.subtotal, "mistaken")
+        plan = c.plan_on(period) or c.plans[0].terms
+        inv = self.new_invoice(c, period, issued, plan.fixed_monthly_fee, "mistaken")
         if rng.random() < 0.5 and c.closure_recorded_on is not None:
             on = workday(c.closure_recorded_on + timedelta(days=rng.randint(1, 15)))
             self._credit(inv, on, inv.subtotal,

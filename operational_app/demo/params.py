@@ -1,4 +1,4 @@
-"""Every assumption of the demo business in one place (spec: demo-business.md).
+"""Every assumption of the demo business in one place (docs/demo-business.md).
 
 These are assumptions for the generator, not facts about the company. Probabilities are
 fractions (0.35 = 35 %); ranges are inclusive (low, high) tuples; money is MXN unless noted
@@ -24,9 +24,9 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
-    # a quick one for tests (determinism, smoke); not a quality-bars.md scale
+    # a quick one for tests (determinism, smoke); not a docs/quality-targets.md scale
     "tiny": Scale("tiny", accounts=10, devices=60, months=9, read_every_days=7),
-    # quality-bars.md: small ≈ 40 accounts, ≈ 300 devices, 24 months, weekly reads (~30 k)
+    # docs/quality-targets.md: small ≈ 40 accounts, ≈ 300 devices, 24 months, weekly reads (~30 k)
     "small": Scale("small", accounts=40, devices=320, months=24, read_every_days=7),
     "medium": Scale("medium", accounts=600, devices=5_000, months=36, read_every_days=1),
     "large": Scale("large", accounts=3_000, devices=25_000, months=60, read_every_days=1),
@@ -263,7 +263,8 @@ NEW_METER_START = (0, 60)
 INVOICE_DAYS_AFTER_PERIOD: dict[int, float] = {1: 0.15, 2: 0.30, 3: 0.25, 4: 0.18, 5: 0.12}
 INVOICE_LATE_P = 0.010  # "not invoiced in time": issued 20–50 days after the period
 INVOICE_LATE_DAYS = (20, 50)
-INVOICE_SKIPPED_P = 0.005  # never invoiced
+INVOICE_SKIPPED_P = 0.005  # excluded from the billing run with a reason (not invoiced)
+LATE_READ_P = 0.003  # a device-month whose last readings arrive after the month was invoiced
 INVOICE_ERROR_P = 0.015  # under or over
 INVOICE_ERROR_SIZE = (0.03, 0.20)
 OVER_BILLED_CREDITED_P = 0.60  # corrected by a credit note for the difference

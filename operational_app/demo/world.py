@@ -30,11 +30,36 @@ from operational_app.demo.calendar_utils import (
     term_end,
     weighted,
 )
-from operational_app.demo.charges import PlanTerms
 
 ONE_DAY = timedelta(days=1)
 
 # --------------------------------------------------------------------------- the data
+
+
+@dataclass(frozen=True)
+class Read:
+    """One meter reading the demo plans (meters.py draws them)."""
+
+    day: date
+    mono: int
+    color: int
+    reset: bool = False
+    source: str = "agent"
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    """A price plan as the demo sells it (written through domain/formalization.py)."""
+
+    effective_from: date
+    fixed_monthly_fee: Decimal
+    included_mono_pages: int
+    included_color_pages: int
+    mono_rate: Decimal
+    color_rate: Decimal
+    minimum_monthly_charge: Decimal | None = None
+    mono_tiers: tuple[tuple[int, Decimal], ...] = ()  # (from_page, rate), ascending
+    color_tiers: tuple[tuple[int, Decimal], ...] = ()
 
 
 @dataclass

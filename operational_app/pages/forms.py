@@ -26,7 +26,7 @@ from seiton.webapp.i18n import register, t
 from seiton.webapp.registry import may_record, running_page
 
 # Labels of the domain's fields, shared by every form: an error names the field with the
-# same words the form shows (quality-bars.md, "Bad input").
+# same words the form shows (docs/quality-targets.md, "Reliability scenarios" 5).
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "actor": {"es": "Usuario", "en": "User"},
     "account_code": {"es": "Cuenta", "en": "Account"},

@@ -1,4 +1,4 @@
-"""The operational store: one table per transaction of the six stages (value-chain.md).
+"""The operational store: one table per transaction of the six stages (docs/value-chain.md).
 
 Conventions (docs/operational-store.md):
 - `id` is the internal key; every entity also has a unique business key used by CSV

@@ -293,3 +293,17 @@ register(PageSpec(
     kind="directors",
     icon=":material/flag_circle:",
 ))
+
+# --- billing run (issue 13; operational_app/pages/billing_run.py, docs/billing-run.md) ---
+# Finance's "Emisión de facturas": draft, regenerate, exclude, post. A finance page, so
+# directors open it too, read-only: the domain lets only finance and admin act.
+register(PageSpec(
+    key="emision-de-facturas",
+    title={"es": "Emisión de facturas", "en": "Billing run"},
+    section="section_finance",
+    target="operational_app.pages.billing_run:render",
+    kind="finance",
+    icon=":material/receipt:",
+    transaction_types=frozenset({"invoice_drafts", "invoices", "credit_notes",
+                                 "billing_exclusions"}),
+))

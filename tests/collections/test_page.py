@@ -1,7 +1,7 @@
 """The collections page (dashboards/pages/collections.py) driven through the real app
 (seiton/webapp/main.py) with AppTest, on the tiny published warehouse of conftest.py.
 
-AppTest cannot see charts or downloads (stack-notes.md); what it can see is checked here:
+AppTest cannot see charts or downloads (docs/stack.md); what it can see is checked here:
 metrics, tables, the drill-down, the URL and the role check. The export helpers are
 checked directly on the bytes they produce.
 """

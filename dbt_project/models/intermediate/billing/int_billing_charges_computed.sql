@@ -1,6 +1,6 @@
 {#-
     The charge of each contract × billing period, to the cent
-    (billing-and-collections.md, Charges):
+    (docs/billing.md, Charges):
         included pages  = round(allowance × f) half up        (f = active days / days in month)
         overage pages   = max(0, usage − included)
         overage amount  = round(overage × rate, 2), or with graduated tiers the sum of
@@ -168,6 +168,7 @@ tier_pages as (
         overage.contract_id,
         overage.period_start,
         tiers.meter,
+        tiers.from_page,
         tiers.rate,
         greatest(
             least(
@@ -185,15 +186,79 @@ tier_pages as (
 
 ),
 
-tier_amounts as (
+meters as (
+
+    select 'mono' as meter
+    union all
+    select 'color' as meter
+
+),
+
+tiered_meters as (
+
+    select distinct
+        price_plan_id,
+        meter,
+    from price_tiers
+
+),
+
+-- Every priced slice of the overage: each graduated tier (its pages × its rate, rounded to
+-- cents), or the whole overage at the plan's flat rate (tier_from_page 0). The overage
+-- amounts below are the sums of these parts and the charge lines are these parts, so the
+-- invoice lines and the charge come from one computation (docs/billing-run.md).
+overage_parts as (
 
     select
         contract_id,
         period_start,
         meter,
-        -- each tier rounded to cents, then summed
-        cast(sum({{ money_times('pages_in_tier', 'rate') }}) as decimal(18, 2)) as tiered_amount,
+        from_page as tier_from_page,
+        pages_in_tier as pages,
+        rate,
+        {{ money_times('pages_in_tier', 'rate') }} as amount,
+        true as is_tiered,
     from tier_pages
+
+    union all
+
+    select
+        overage.contract_id,
+        overage.period_start,
+        meters.meter,
+        cast(0 as bigint) as tier_from_page,
+        case
+            when meters.meter = 'mono' then overage.overage_mono_pages
+            else overage.overage_color_pages
+        end as pages,
+        case
+            when meters.meter = 'mono' then overage.mono_rate
+            else overage.color_rate
+        end as rate,
+        case
+            when meters.meter = 'mono'
+                then {{ money_times('overage.overage_mono_pages', 'overage.mono_rate') }}
+            else {{ money_times('overage.overage_color_pages', 'overage.color_rate') }}
+        end as amount,
+        false as is_tiered,
+    from overage
+    cross join meters
+    left join tiered_meters
+        on overage.price_plan_id = tiered_meters.price_plan_id
+        and meters.meter = tiered_meters.meter
+    where tiered_meters.meter is null
+
+),
+
+overage_amounts as (
+
+    select
+        contract_id,
+        period_start,
+        meter,
+        bool_or(is_tiered) as is_tiered,
+        cast(sum(amount) as decimal(18, 2)) as amount,
+    from overage_parts
     group by contract_id, period_start, meter
 
 ),
@@ -202,25 +267,19 @@ amounts as (
 
     select
         overage.*,
-        coalesce(
-            mono_tiers.tiered_amount,
-            {{ money_times('overage.overage_mono_pages', 'overage.mono_rate') }}
-        ) as overage_mono_amount,
-        coalesce(
-            color_tiers.tiered_amount,
-            {{ money_times('overage.overage_color_pages', 'overage.color_rate') }}
-        ) as overage_color_amount,
-        mono_tiers.tiered_amount is not null as has_mono_tiers,
-        color_tiers.tiered_amount is not null as has_color_tiers,
+        coalesce(mono.amount, 0) as overage_mono_amount,
+        coalesce(color.amount, 0) as overage_color_amount,
+        coalesce(mono.is_tiered, false) as has_mono_tiers,
+        coalesce(color.is_tiered, false) as has_color_tiers,
     from overage
-    left join tier_amounts as mono_tiers
-        on overage.contract_id = mono_tiers.contract_id
-        and overage.period_start = mono_tiers.period_start
-        and mono_tiers.meter = 'mono'
-    left join tier_amounts as color_tiers
-        on overage.contract_id = color_tiers.contract_id
-        and overage.period_start = color_tiers.period_start
-        and color_tiers.meter = 'color'
+    left join overage_amounts as mono
+        on overage.contract_id = mono.contract_id
+        and overage.period_start = mono.period_start
+        and mono.meter = 'mono'
+    left join overage_amounts as color
+        on overage.contract_id = color.contract_id
+        and overage.period_start = color.period_start
+        and color.meter = 'color'
 
 ),
 
@@ -249,50 +308,129 @@ subtotals as (
 
 ),
 
-final as (
+-- the charge's parts that bill something, in line order: fee, mono then colour overage by
+-- tier, true-up. Their amounts add up to the subtotal
+-- (tests/billing/assert_charge_lines_sum_to_subtotal.sql); fct_billing_charge_lines
+-- publishes one row per part.
+part_rows as (
 
     select
         contract_id,
-        contract_number,
-        account_id,
-        account_code,
         period_start,
-        period_end,
-        days_in_month,
-        active_from,
-        active_to,
-        active_days,
-        active_fraction,
-        is_period_closed,
-        price_plan_id,
-        plan_effective_from,
-        currency,
-        device_count,
-        fixed_monthly_fee,
-        fixed_fee_amount,
-        included_mono_pages_prorated as included_mono_pages,
-        included_color_pages_prorated as included_color_pages,
-        mono_pages,
-        color_pages,
-        test_mono_pages,
-        test_color_pages,
-        overage_mono_pages,
-        overage_color_pages,
-        mono_rate,
-        color_rate,
-        has_mono_tiers,
-        has_color_tiers,
-        overage_mono_amount,
-        overage_color_amount,
-        minimum_monthly_charge,
-        minimum_charge_prorated,
-        minimum_true_up_amount,
-        subtotal,
-        tax_rate,
-        {{ money_times('subtotal', 'tax_rate') }} as tax_amount,
-        cast(subtotal + {{ money_times('subtotal', 'tax_rate') }} as decimal(18, 2)) as total,
-        has_estimated_reads,
+        1 as part_group,
+        'fixed_fee' as kind,
+        cast(null as varchar) as meter,
+        cast(null as bigint) as tier_from_page,
+        cast(1 as bigint) as quantity,
+        cast(fixed_fee_amount as decimal(18, 6)) as unit_price,
+        fixed_fee_amount as amount,
     from subtotals
+    where fixed_fee_amount > 0
+
+    union all
+
+    select
+        contract_id,
+        period_start,
+        case when meter = 'mono' then 2 else 3 end as part_group,
+        'overage' as kind,
+        meter,
+        tier_from_page,
+        cast(pages as bigint) as quantity,
+        cast(rate as decimal(18, 6)) as unit_price,
+        amount,
+    from overage_parts
+    where amount > 0
+
+    union all
+
+    select
+        contract_id,
+        period_start,
+        4 as part_group,
+        'true_up' as kind,
+        cast(null as varchar) as meter,
+        cast(null as bigint) as tier_from_page,
+        cast(1 as bigint) as quantity,
+        cast(minimum_true_up_amount as decimal(18, 6)) as unit_price,
+        minimum_true_up_amount as amount,
+    from subtotals
+    where minimum_true_up_amount > 0
+
+),
+
+parts as (
+
+    select
+        contract_id,
+        period_start,
+        list(
+            struct_pack(
+                kind := kind,
+                meter := meter,
+                tier_from_page := tier_from_page,
+                quantity := quantity,
+                unit_price := unit_price,
+                amount := amount
+            )
+            order by part_group, tier_from_page
+        ) as charge_parts,
+    from part_rows
+    group by contract_id, period_start
+
+),
+
+final as (
+
+    select
+        subtotals.contract_id,
+        subtotals.contract_number,
+        subtotals.account_id,
+        subtotals.account_code,
+        subtotals.period_start,
+        subtotals.period_end,
+        subtotals.days_in_month,
+        subtotals.active_from,
+        subtotals.active_to,
+        subtotals.active_days,
+        subtotals.active_fraction,
+        subtotals.is_period_closed,
+        subtotals.price_plan_id,
+        subtotals.plan_effective_from,
+        subtotals.currency,
+        subtotals.device_count,
+        subtotals.fixed_monthly_fee,
+        subtotals.fixed_fee_amount,
+        subtotals.included_mono_pages_prorated as included_mono_pages,
+        subtotals.included_color_pages_prorated as included_color_pages,
+        subtotals.mono_pages,
+        subtotals.color_pages,
+        subtotals.test_mono_pages,
+        subtotals.test_color_pages,
+        subtotals.overage_mono_pages,
+        subtotals.overage_color_pages,
+        subtotals.mono_rate,
+        subtotals.color_rate,
+        subtotals.has_mono_tiers,
+        subtotals.has_color_tiers,
+        subtotals.overage_mono_amount,
+        subtotals.overage_color_amount,
+        subtotals.minimum_monthly_charge,
+        subtotals.minimum_charge_prorated,
+        subtotals.minimum_true_up_amount,
+        subtotals.subtotal,
+        subtotals.tax_rate,
+        {{ money_times('subtotals.subtotal', 'subtotals.tax_rate') }} as tax_amount,
+        cast(
+            subtotals.subtotal + {{ money_times('subtotals.subtotal', 'subtotals.tax_rate') }}
+            as decimal(18, 2)
+        ) as total,
+        subtotals.has_estimated_reads,
+        parts.charge_parts,
+    from subtotals
+    left join parts
+        on subtotals.contract_id = parts.contract_id
+        and subtotals.period_start = parts.period_start
 
 )
 

@@ -436,6 +436,82 @@ events as (
 
     union all
 
+    -- the billing run (docs/billing-run.md): posted lines on their document's date; drafts,
+    -- their lines (those of replaced drafts too) and exclusions when they were recorded
+    select
+        'invoice_lines' as transaction_type,
+        lines.invoice_line_id as record_id,
+        cast(invoices.issued_on as timestamp) as event_at,
+        invoice_contracts.account_code,
+        invoice_contracts.contract_number,
+        invoice_contracts.invoice_number || ':' || lines.line_number as business_key,
+    from {{ ref('stg_operational__invoice_lines') }} as lines
+    inner join invoices
+        on lines.invoice_id = invoices.invoice_id
+    inner join invoice_contracts
+        on lines.invoice_id = invoice_contracts.invoice_id
+
+    union all
+
+    select
+        'credit_note_lines' as transaction_type,
+        lines.credit_note_line_id as record_id,
+        cast(notes.issued_on as timestamp) as event_at,
+        invoice_contracts.account_code,
+        invoice_contracts.contract_number,
+        notes.credit_note_number || ':' || lines.line_number as business_key,
+    from {{ ref('stg_operational__credit_note_lines') }} as lines
+    inner join {{ ref('stg_operational__credit_notes') }} as notes
+        on lines.credit_note_id = notes.credit_note_id
+    inner join invoice_contracts
+        on notes.invoice_id = invoice_contracts.invoice_id
+
+    union all
+
+    select
+        'invoice_drafts' as transaction_type,
+        drafts.invoice_draft_id as record_id,
+        timezone('America/Mexico_City', timezone('UTC', drafts.created_at)) as event_at,
+        contracts.account_code,
+        contracts.contract_number,
+        contracts.contract_number || ':' || strftime(drafts.period_start, '%Y-%m')
+        || ':' || drafts.purpose as business_key,
+    from {{ ref('stg_operational__invoice_drafts') }} as drafts
+    inner join contracts
+        on drafts.contract_id = contracts.contract_id
+
+    union all
+
+    select
+        'invoice_draft_lines' as transaction_type,
+        lines.invoice_draft_line_id as record_id,
+        timezone('America/Mexico_City', timezone('UTC', lines.created_at)) as event_at,
+        contracts.account_code,
+        contracts.contract_number,
+        'draft ' || lines.invoice_draft_id || ':' || lines.line_number as business_key,
+    from {{ ref('stg_operational__invoice_draft_lines') }} as lines
+    -- a replaced draft is not staged: its lines keep no contract
+    left join {{ ref('stg_operational__invoice_drafts') }} as live_drafts
+        on lines.invoice_draft_id = live_drafts.invoice_draft_id
+    left join contracts
+        on live_drafts.contract_id = contracts.contract_id
+
+    union all
+
+    select
+        'billing_exclusions' as transaction_type,
+        exclusions.billing_exclusion_id as record_id,
+        timezone('America/Mexico_City', timezone('UTC', exclusions.created_at)) as event_at,
+        contracts.account_code,
+        contracts.contract_number,
+        contracts.contract_number || ':'
+        || strftime(exclusions.period_start, '%Y-%m') as business_key,
+    from {{ ref('stg_operational__billing_exclusions') }} as exclusions
+    inner join contracts
+        on exclusions.contract_id = contracts.contract_id
+
+    union all
+
     select
         'payments' as transaction_type,
         payments.payment_id as record_id,

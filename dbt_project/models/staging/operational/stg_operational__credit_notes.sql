@@ -16,6 +16,7 @@ renamed as (
         -- strings
         cast(credit_note_number as varchar) as credit_note_number,
         cast(reason as varchar) as reason,
+        cast(origin as varchar) as origin,
         cast(created_by as varchar) as created_by,
 
         -- numerics

@@ -12,10 +12,12 @@ renamed as (
         -- ids
         cast(id as bigint) as invoice_id,
         cast(contract_id as bigint) as contract_id,
+        cast(adjusts_invoice_id as bigint) as adjusts_invoice_id,
 
         -- strings
         cast(invoice_number as varchar) as invoice_number,
         cast(currency as varchar) as currency,
+        cast(origin as varchar) as origin,
         cast(created_by as varchar) as created_by,
 
         -- numerics

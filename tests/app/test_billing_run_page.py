@@ -1,0 +1,107 @@
+"""AppTest of finance's "Emisión de facturas" (operational_app/pages/billing_run.py) on the
+tiny demo invoiced by the run (tests/billing_run's billed_home): October is not invoiced
+yet; finance drafts it, sees a draft's lines equal to the warehouse's, excludes a contract
+with a reason, posts; a director sees the page read-only."""
+
+from __future__ import annotations
+
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from seiton.config import PROJECT_ROOT
+from tests.billing_run.conftest import billed_home, home, sql  # noqa: F401 - shared fixtures
+
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+MAIN = PROJECT_ROOT / "seiton" / "webapp" / "main.py"
+PAGE = "emision-de-facturas"
+
+
+def open_page(username: str, role: str) -> AppTest:
+    from seiton.webapp.auth import CurrentUser
+
+    at = AppTest.from_file(str(MAIN), default_timeout=120)
+    at.session_state["user"] = CurrentUser(username, username, role, None)
+    at.session_state["last_seen"] = time.time()
+    at._page_hash = calc_hash(PAGE)  # noqa: SLF001 - a browser request for the path
+    at.run()
+    at._page_hash = ""  # noqa: SLF001
+    assert not at.exception, at.exception
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.session_state["last_seen"] = time.time()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def frame(at: AppTest, first: str):
+    for f in at.dataframe:
+        if f.value.columns[0] == first:
+            return f.value
+    raise AssertionError(f"no table starting with {first!r}")
+
+
+def mart(home_: Path, query: str) -> list[tuple]:
+    with duckdb.connect(str(home_ / "warehouse.published.duckdb"), read_only=True) as con:
+        return con.execute(query).fetchall()
+
+
+def test_finance_drafts_excludes_and_posts_october(home: Path) -> None:  # noqa: F811
+    at = open_page("finanzas", "finance")
+    at.selectbox(key="brun_period").set_value(
+        next(o for o in at.selectbox(key="brun_period").options if o.startswith("2026-10")))
+    at.checkbox(key="brun_refresh").uncheck()
+    rerun(at)
+    at.button(key="brun_draft").click()
+    rerun(at)
+    charged = mart(home, "select contract_number, subtotal from marts.fct_billing_charges "
+                         "where period_start = date '2026-10-01' and subtotal > 0 order by 1")
+    docs = frame(at, "borrador")
+    assert sorted(zip(docs["contrato"], docs["subtotal"], strict=True)) == \
+        [(n, str(s)) for n, s in charged]
+    assert set(docs["estado"]) == {"draft"}
+    # a draft's lines, as the warehouse computed them
+    number = charged[0][0]
+    key = next(k for k in at.selectbox(key="brun_lines").options if f" · {number} · " in k)
+    at.selectbox(key="brun_lines").set_value(key)
+    rerun(at)
+    lines = frame(at, "partida")
+    want = mart(home, f"select kind, amount from marts.fct_billing_charge_lines where "
+                      f"contract_number = '{number}' and period_start = date '2026-10-01' "
+                      "order by line_number")
+    assert [(k, Decimal(a)) for k, a in zip(lines["concepto"], lines["importe"], strict=True)] \
+        == want
+    # exclude the last contract with a reason: kept and shown
+    left_out = charged[-1][0]
+    at.selectbox(key="brun_ex_contract").set_value(left_out)
+    at.text_input(key="brun_ex_reason").input("Cliente en disputa por el servicio")
+    at.button[[b.label for b in at.button].index("Excluir")].click()
+    rerun(at)
+    excl = frame(at, "contrato")
+    assert list(excl["motivo"]) == ["Cliente en disputa por el servicio"]
+    # post
+    at.button(key="brun_post").click()
+    rerun(at)
+    docs = frame(at, "borrador")
+    assert set(docs["estado"]) == {"posted"} and left_out not in set(docs["contrato"])
+    assert all(n.startswith("F") for n in docs["número"])
+    url = f"sqlite:///{home / 'operational.db'}"
+    posted = sql(url, "select count(*) from invoices where period_start = '2026-10-01' "
+                      "and origin = 'billing_run'")[0][0]
+    assert posted == len(charged) - 1
+
+
+def test_a_director_sees_the_run_read_only(home: Path) -> None:  # noqa: F811
+    at = open_page("director", "director")
+    assert "brun_post" not in [b.key for b in at.button]
+    assert any("Solo Finanzas" in i.value for i in at.info)
