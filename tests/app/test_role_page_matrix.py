@@ -1,4 +1,4 @@
-"""The role × page matrix (quality-bars.md, Security): for every role and every registered
+"""The role × page matrix (docs/quality-targets.md, "Security"): for every role and every registered
 page, `can_open` matches the spec, the navigation lists exactly the pages the role may open,
 and forcing any other page by its url path does not run it ("Page not found": the app falls
 back to its default page). Within a stage duties stay apart (docs/value-chain.md, "Duties
@@ -19,7 +19,7 @@ from seiton.webapp.registry import PAGES, PageSpec, can_open, may_record
 
 from .app_helpers import AREAS, MAIN, PASSWORD, USERS, goto, login, nav_paths
 
-# value-chain.md, the stage table's "responsible areas" (Dirección is not an operator area).
+# docs/value-chain.md, the stage table's "responsible areas" (Dirección is not an operator area).
 STAGE_AREAS = {
     "sales": {"comercial"},
     "formalization": {"comercial", "administracion", "finanzas"},
@@ -55,7 +55,7 @@ def page_areas(page: PageSpec) -> set[str]:
 
 
 def expected(role: str, area: str | None, page: PageSpec) -> bool:
-    """interfaces.md, Roles, read literally, with the duties within a stage (plus the import
+    """docs/interfaces.md, "Roles", read literally, with the duties within a stage (plus the import
     page's documented rule)."""
     if role == "admin":
         return True
