@@ -14,10 +14,12 @@ from sqlalchemy import select
 
 from operational_app.domain import billing_run, fields
 from operational_app.domain.errors import ValidationError
+from operational_app.pages.forms import current_actor
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import Contract, CreditNote, Invoice
 from seiton.webapp import auth
 from seiton.webapp.i18n import register, t
+from seiton.webapp.registry import may_record, running_page
 
 register({
     "brun_title": {"es": "Emisión de facturas", "en": "Billing run"},
@@ -114,7 +116,11 @@ def render() -> None:
     st.title(t("brun_title"))
     st.caption(t("brun_intro"))
     user = auth.current_user()
-    can_act = user is not None and user.role in billing_run.RUN_ROLES
+    # the duties rule (registry.may_record: the page records invoices, Finanzas' and
+    # Administración's) and the run's own roles; every write takes its actor from
+    # current_actor(), which checks the duties again on the server
+    can_act = (user is not None and user.role in billing_run.RUN_ROLES
+               and may_record(user.role, user.area, running_page()))
     today = fields.today()
     period = st.selectbox(t("brun_period"), _periods(today),
                           format_func=lambda d: d.strftime("%Y-%m"), key="brun_period")
@@ -125,11 +131,14 @@ def render() -> None:
         refresh = st.checkbox(t("brun_refresh"), value=True, key="brun_refresh")
         c1, c2, c3 = st.columns(3)
         if c1.button(t("brun_draft"), key="brun_draft"):
-            _run(user.username, period, post=False, dry_run=False, issue=issue, refresh=refresh)
+            _run(current_actor(), period, post=False, dry_run=False, issue=issue,
+                 refresh=refresh)
         if c2.button(t("brun_preview"), key="brun_preview"):
-            _run(user.username, period, post=True, dry_run=True, issue=issue, refresh=refresh)
+            _run(current_actor(), period, post=True, dry_run=True, issue=issue,
+                 refresh=refresh)
         if c3.button(t("brun_post"), key="brun_post", type="primary"):
-            _run(user.username, period, post=True, dry_run=False, issue=issue, refresh=refresh)
+            _run(current_actor(), period, post=True, dry_run=False, issue=issue,
+                 refresh=refresh)
         if st.session_state.get(ACTIONS_KEY):
             st.code("\n".join(st.session_state[ACTIONS_KEY]), language=None)
 
@@ -164,7 +173,7 @@ def render() -> None:
         if st.form_submit_button(t("brun_exclude_button")):
             try:
                 with write_session() as s:
-                    billing_run.exclude(s, user.username, contract_number=contract,
+                    billing_run.exclude(s, current_actor(), contract_number=contract,
                                         period=period, reason=reason)
                 st.success(t("brun_done"))
                 st.rerun()
@@ -176,7 +185,7 @@ def render() -> None:
         if lift != t("brun_none") and st.button(t("brun_lift"), key="brun_lift_button"):
             try:
                 with write_session() as s:
-                    billing_run.lift_exclusion(s, user.username, contract_number=lift,
+                    billing_run.lift_exclusion(s, current_actor(), contract_number=lift,
                                                period=period)
                 st.rerun()
             except ValidationError as exc:
@@ -191,7 +200,7 @@ def render() -> None:
             if st.form_submit_button(t("brun_set_date_button")):
                 try:
                     with write_session() as s:
-                        billing_run.set_issue_date(s, user.username,
+                        billing_run.set_issue_date(s, current_actor(),
                                                    draft_id=draft.split(" · ")[0], issued_on=day)
                     st.success(t("brun_done"))
                 except ValidationError as exc:
