@@ -51,12 +51,14 @@ test-fast: setup ## the tests without the browser and end-to-end pipeline ones
 
 # sqlfluff's dbt templater compiles the project, so profiles.yml needs SEITON_BUILD_WAREHOUSE:
 # lint points it (and dbt's target/ and logs/) at a scratch folder, never at a real warehouse.
-lint: setup ## ruff, sqlfluff (dbt templater) and the marts documentation check
+lint: setup ## ruff, sqlfluff (dbt templater), the marts documentation check and the doc references
 	$(BIN)/ruff check .
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd dbt_project && \
 	  SEITON_BUILD_WAREHOUSE="$$tmp/lint.duckdb" DBT_TARGET_PATH="$$tmp/target" DBT_LOG_PATH="$$tmp/logs" \
 	  ../$(BIN)/sqlfluff lint models tests
 	$(BIN)/python scripts/check_dbt_docs.py
+	$(BIN)/python scripts/check_doc_refs.py
+	$(BIN)/python scripts/generate_mx_holidays.py --check
 
 docs: setup ## build dbt's docs site and serve it offline on http://localhost:8081 (seiton docs)
 	$(SEITON) docs

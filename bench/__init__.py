@@ -1,1 +1,1 @@
-"""`make bench`: the performance benchmark (quality-bars.md). See docs/performance.md."""
+"""`make bench`: the performance benchmark (docs/quality-targets.md). See docs/performance.md."""

@@ -1,4 +1,4 @@
-"""Benchmark: `seiton import DIR` of 10,000 stamped CFDI (quality-bars.md: under 60 s).
+"""Benchmark: `seiton import DIR` of 10,000 stamped CFDI (docs/quality-targets.md: under 60 s).
 
     python -m bench.cfdi_import [--files 10000] [--runs 3]
 

@@ -1,5 +1,5 @@
 """`make bench-meters`: a 50 MB fleet-agent export through `seiton import-meters`
-(quality-bars.md style: medians of several runs, each in its own process, peak memory).
+(docs/quality-targets.md style: medians of several runs, each in its own process, peak memory).
 
     python -m bench.meter_import [--mb 50] [--devices 5000] [--runs 3]
 

@@ -84,7 +84,7 @@ def scale_rows(name: str, res: dict) -> list[str]:
 
 
 def render() -> str:
-    lines = [START, "", "| what | target (quality-bars.md) | measured |", "|---|---|---|"]
+    lines = [START, "", "| what | target (docs/quality-targets.md) | measured |", "|---|---|---|"]
     machine, sources, form, loads = None, [], None, []
     form_from = ""
     for scale in ("small", "medium", "large"):

@@ -1,4 +1,4 @@
-"""`make bench SCALE=small|medium|large`: the performance benchmark of quality-bars.md.
+"""`make bench SCALE=small|medium|large`: the performance benchmark of docs/quality-targets.md.
 
     python -m bench.run --scale medium [--seed 7] [--runs 3] [--gen-runs N] [--skip-form]
 
@@ -13,6 +13,8 @@ from getrusage):
 - the dlt load of `meter_readings` against the plain path without dlt (connectorx → Arrow
   → one CREATE TABLE AS), interleaved in the same run, and their ratio;
 - every query behind every dashboard page, warm, ≥ 20 times each (p50, p95);
+- the stage-health page's first open (bench/page_open.py: the real app under AppTest, no
+  cached answers; with chromium, also in the browser), median of 5 (`--skip-page-open`);
 - 8 concurrent form-submit writers (tests/app/bench_form_submit.py), p95;
 - `seiton bill PERIOD --post` of the history's last month (not invoiced by the demo) and
   its CFDI export, on a copy of the refreshed home each run (docs/billing-run.md).
@@ -40,7 +42,7 @@ from bench.datagen import BENCH_UNTIL, WORK, ensure_golden, generate_into
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-TARGETS = {  # quality-bars.md
+TARGETS = {  # docs/quality-targets.md
     "refresh_small_s": 60, "refresh_large_s": 600, "refresh_large_peak_mib": 6 * 1024,
     "incremental_large_s": 60, "incremental_share": 0.10, "dlt_ratio": 1.5,
     "query_p95_s": 0.5, "form_p95_s": 0.2, "bill_large_s": 120,
@@ -190,6 +192,15 @@ def query_runs(home: Path, repeat: int) -> list[dict]:
     return json.loads(dest.read_text())
 
 
+def page_open_runs(home: Path, runs: int = 5) -> dict:
+    """The stage-health page's first open, median of `runs` (bench/page_open.py)."""
+    dest = home / "bench_page_open.json"
+    done = subprocess.run([sys.executable, "-m", "bench.page_open", str(home), str(dest),
+                           str(runs), "--browser"], env=env_for(home), cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"page open failed:\n{done.stderr[-4000:]}")
+    return json.loads(dest.read_text())
 def bill_runs(home: Path, runs: int, say) -> dict:
     """The billing run of the last month, posted, then its CFDI export: each run on a fresh
     copy of the refreshed home (the operational DB and the published warehouse)."""
@@ -276,7 +287,7 @@ def _no_nan(value):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Seiton benchmark (quality-bars.md)")
+    ap = argparse.ArgumentParser(description="Seiton benchmark (docs/quality-targets.md)")
     ap.add_argument("--scale", default="medium", choices=["tiny", "small", "medium", "large"])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=None, help="default 3 (large: 1)")
@@ -284,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="re-time generation N times (default 3 for tiny/small, else 0)")
     ap.add_argument("--query-repeat", type=int, default=20)
     ap.add_argument("--skip-form", action="store_true")
+    ap.add_argument("--skip-page-open", action="store_true")
     args = ap.parse_args(argv)
     runs = args.runs or (1 if args.scale == "large" else 3)
     gen_n = args.gen_runs if args.gen_runs is not None else (
@@ -317,6 +329,17 @@ def main(argv: list[str] | None = None) -> int:
         steps[f"page {page} (worst p95 of {len(qs)})"] = {
             "median_s": worst["p50_s"], "p95_s": worst["p95_s"], "rows": worst["rows"],
             "peak_mib": float("nan"), "n": worst["runs"]}
+    page_open = None
+    if not args.skip_page_open:
+        say("bench: stage health, first open × 5")
+        page_open = page_open_runs(home)
+        steps["stage health first open (AppTest)"] = {
+            "median_s": page_open["first_open_median_s"], "rows": 0,
+            "peak_mib": float("nan"), "n": page_open["runs"]}
+        if "browser_first_open_median_s" in page_open:
+            steps["stage health first open (browser)"] = {
+                "median_s": page_open["browser_first_open_median_s"], "rows": 0,
+                "peak_mib": float("nan"), "n": len(page_open["browser_first_open_runs_s"])}
     say(f"bench {args.scale}: seiton bill --post and its CFDI export × {runs}")
     steps.update(bill_runs(home, runs, say))
 
@@ -344,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     dest = RESULTS / f"{stamp}-{args.scale}.json"
     dest.write_text(json.dumps(_no_nan({"meta": meta, "targets": TARGETS, "steps": steps,
-                                        "queries": queries, "form_submit": form}),
+                                        "queries": queries, "form_submit": form,
+                                        "stage_health_open": page_open}),
                                indent=1, default=str))
     print(f"results: {dest.relative_to(ROOT)}")
     return 0

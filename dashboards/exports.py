@@ -1,4 +1,4 @@
-"""Downloads (CSV and Excel) safe against spreadsheet formula injection (quality-bars.md,
+"""Downloads (CSV and Excel) safe against spreadsheet formula injection (docs/quality-targets.md,
 Security): a text cell starting with = + - @ (or a tab / carriage return, or their
 full-width forms) is prefixed with ' so a spreadsheet shows it as text instead of running
 it. Numbers, dates and booleans are left as they are.

@@ -3,7 +3,7 @@
 Every table is a resource with an `updated_at` cursor and merge on `id` (the domain layer
 bumps `updated_at` on every write, soft deletes included, so changed rows are re-read).
 dlt keeps its state in the warehouse itself, so a lost pipelines folder or a crash resumes
-instead of duplicating (stack-notes.md, dlt section).
+instead of duplicating (docs/stack.md, "dlt 1.31").
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ EXCLUDED_COLUMNS = {"users": {"password_hash"}, "cfdi_documents": {"xml"}}
 # de-duplicates). SQLite writers are serialised by BEGIN IMMEDIATE, so no lag is needed
 # there and a re-run with no change extracts nothing.
 POSTGRES_CURSOR_LAG_SECONDS = 30
-# Speed (docs/performance.md, stack-notes.md): on SQLite, connectorx streams Arrow batches
+# Speed (docs/performance.md, docs/stack.md): on SQLite, connectorx streams Arrow batches
 # (≈1.5× the plain connectorx → DuckDB path, vs ≈5× for the Python-bound pyarrow backend),
 # each table read in two id ranges at once. A table still empty in the warehouse is
 # backfilled with `replace` (no staging copy: the first `merge` of 5 M rows peaked at 2.4 GB);

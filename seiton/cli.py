@@ -1,4 +1,4 @@
-"""`seiton` — the command line (interfaces.md). Every command exits 0 on success and
+"""`seiton` — the command line (docs/interfaces.md). Every command exits 0 on success and
 non-zero with a one-line reason on failure."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Charges (cargos): the computed charge of every contract × billing period
 (marts.fct_billing_charges), filtered by period, contract, currency and estimated reads,
 with totals, and for one contract and period the calculation shown step by step
-(billing-and-collections.md, Charges; docs/billing.md, Finance pages).
+(docs/billing.md, "Charges" and "Finance pages").
 
 Money stays DECIMAL from the warehouse to the table and the export (never float); totals
 are summed in SQL. Only published marts are read: the plan's list prices and tiers are not
@@ -18,7 +18,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dashboards import exports, queries
+from dashboards import data_issues, exports, queries
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -355,6 +355,7 @@ def render() -> None:
     if not queries.warehouse_ready():
         st.warning(t("no_warehouse"))
         return
+    data_issues.notice("fct_billing_charges")
     periods_df = queries.df(PERIODS_SQL)
     if periods_df.empty:
         st.info(t("chg_no_charges"))

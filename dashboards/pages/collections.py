@@ -1,5 +1,5 @@
 """Collections (cobranza): accounts-receivable aging as of any date, drill-down, customer
-credit, DSO and CEI trends, Excel/CSV export (billing-and-collections.md; docs/collections.md).
+credit, DSO and CEI trends, Excel/CSV export (docs/collections.md).
 
 Everything on screen is as of one date D, chosen in the page (default: today in
 America/Mexico_City — the page may read the clock, the models never do) and kept with the
@@ -17,12 +17,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboards import exports, queries
+from dashboards import data_issues, exports, queries
 from seiton.config import BUSINESS_TZ
 from seiton.webapp.i18n import lang, register, t
 
 register({
-    "page_collections": {"es": "Cobranza", "en": "Collections"},
+    "page_collections": {"es": "Cartera y cobranza", "en": "Receivables and collections"},
     "coll_intro": {
         "es": "Antigüedad de saldos de clientes a la fecha de corte, saldos a favor, DSO y CEI.",
         "en": "Accounts-receivable aging as of the cut-off date, customer credit, DSO and CEI.",
@@ -331,6 +331,7 @@ def render() -> None:
     if not queries.warehouse_ready():
         st.warning(t("no_warehouse"))
         return
+    data_issues.notice("fct_ar_documents", "fct_ar_payments", "fct_collections_monthly")
     _init_state()
 
     top = st.columns([1, 1, 2])

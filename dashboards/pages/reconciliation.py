@@ -1,5 +1,5 @@
 """Reconciliation (conciliación): every computed charge against what was invoiced for it, per
-contract and period (marts.fct_invoice_reconciliation; billing-and-collections.md,
+contract and period (marts.fct_invoice_reconciliation; docs/billing.md,
 Reconciliation), filtered by status and period, with counts and sums per status, and a
 drill-down to the invoices and credit notes (marts.fct_ar_documents, fct_ar_movements) and to
 the charge's calculation (inline, and a link to the charges page on the same contract and
@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import exports, queries
+from dashboards import data_issues, exports, queries
 from dashboards.pages import billing_charges as charges_page
 from seiton.webapp.i18n import lang, register, t
 
@@ -230,6 +230,7 @@ def render() -> None:
     if not queries.warehouse_ready():
         st.warning(t("no_warehouse"))
         return
+    data_issues.notice("fct_invoice_reconciliation", "fct_billing_charges")
     periods = [pd.Timestamp(p).date() for p in queries.df(PERIODS_SQL)["period_start"]]
     _init_state(periods)
 

@@ -1,6 +1,6 @@
 """Stage health: the six stages in chain order, each with its KPIs for the chosen month.
 
-Directors' first view (value-chain.md, "The director's stage-health view"): one tile per
+Directors' first view (docs/value-chain.md, "The director's stage-health view"): one tile per
 stage with every KPI's value, its status colour against the catalog's target and amber
 band, and a 12-month sparkline. The month is in the URL (`?month=2026-10`) so a view can
 be shared; each tile links to the stage's detail page.
@@ -16,7 +16,6 @@ import re
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -210,26 +209,53 @@ def _detail_placeholder() -> None:  # pragma: no cover - only its url path is us
 # --------------------------------------------------------------------------- charts
 
 
-def sparkline(history: pd.DataFrame, unit: str, target) -> go.Figure:
-    """12 months of one KPI: points coloured by status, the target dotted; hover = value."""
-    x = pd.to_datetime(history["month"])
-    text = [fmt_value(v, unit) for v in history["value"]]
-    labels = [month_label(m, short=True) for m in history["month"]]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=x, y=history["value"], mode="lines+markers",
-        line={"color": "#607d8b", "width": 1.5},
-        marker={"size": 6, "color": [status_color(s) for s in history["status"]]},
-        customdata=list(zip(labels, text, strict=True)),
-        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
-    ))
-    if not is_missing(target):
-        fig.add_hline(y=float(target), line={"color": STATUS_COLORS["green"], "dash": "dot",
-                                             "width": 1})
-    fig.update_layout(height=70, margin={"l": 0, "r": 0, "t": 4, "b": 4}, showlegend=False,
-                      xaxis={"visible": False}, yaxis={"visible": False},
-                      plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)")
-    return fig
+SPARK_W, SPARK_H, SPARK_PAD = 240, 44, 4  # px of the drawn sparkline
+
+
+def sparkline_svg(history: pd.DataFrame, target) -> str:
+    """12 months of one KPI as a small SVG drawn here: the line, one point per month coloured
+    by its status, the target dotted. Drawn on the server and shown as an image, so the page
+    ships 32 small pictures instead of 32 charting widgets — the first open of the page was
+    dominated by building and drawing those (docs/performance.md, "Stage health"). Only
+    numbers and fixed colours go into the SVG, never text from the data. The stage-detail
+    page keeps the interactive trends."""
+    values = [None if is_missing(v) else float(v) for v in history["value"]]
+    statuses = list(history["status"])
+    known = [v for v in values if v is not None]
+    goal = None if is_missing(target) else float(target)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{SPARK_W}" height="{SPARK_H}" '
+             f'viewBox="0 0 {SPARK_W} {SPARK_H}">']
+    if known:
+        low = min(known + ([goal] if goal is not None else []))
+        high = max(known + ([goal] if goal is not None else []))
+        span = (high - low) or 1.0
+        step = (SPARK_W - 2 * SPARK_PAD) / max(len(values) - 1, 1)
+
+        def y(v: float) -> float:
+            return SPARK_H - SPARK_PAD - (v - low) / span * (SPARK_H - 2 * SPARK_PAD)
+
+        if goal is not None:
+            parts.append(f'<line x1="0" x2="{SPARK_W}" y1="{y(goal):.1f}" y2="{y(goal):.1f}" '
+                         f'stroke="{STATUS_COLORS["green"]}" stroke-width="1" '
+                         'stroke-dasharray="3,3"/>')
+        segment: list[str] = []
+        segments = [segment]
+        for i, v in enumerate(values):  # a month without a value breaks the line
+            if v is None:
+                segment = []
+                segments.append(segment)
+            else:
+                segment.append(f"{SPARK_PAD + i * step:.1f},{y(v):.1f}")
+        for seg in segments:
+            if len(seg) > 1:
+                parts.append(f'<polyline points="{" ".join(seg)}" fill="none" '
+                             'stroke="#607d8b" stroke-width="1.5"/>')
+        for i, (v, status) in enumerate(zip(values, statuses, strict=True)):
+            if v is not None:
+                parts.append(f'<circle cx="{SPARK_PAD + i * step:.1f}" cy="{y(v):.1f}" r="3" '
+                             f'fill="{status_color(status)}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 # --------------------------------------------------------------------------- page
@@ -270,13 +296,11 @@ def _stage_tile(stage, kpis: pd.DataFrame, month: date, chosen: str) -> None:
     current = kpis[kpis["month"] == pd.Timestamp(month)]
     for row in current.itertuples():
         history = kpis[kpis["kpi_code"] == row.kpi_code]
-        left, right = st.columns([3, 2])
-        left.markdown(f"{colored('●', row.status)} {md_escape(kpi_name(row))}",
-                      help=target_text(row) or None)
-        right.markdown(f"**{colored(md_escape(fmt_value(row.value, row.unit)), row.status)}**")
-        st.plotly_chart(sparkline(history, row.unit, row.target),
-                        config={"displayModeBar": False},
-                        key=f"spark-{stage.stage_code}-{row.kpi_code}")
+        # one line and one picture per KPI: few elements for the browser to lay out
+        st.markdown(f"{colored('●', row.status)} {md_escape(kpi_name(row))} · "
+                    f"**{colored(md_escape(fmt_value(row.value, row.unit)), row.status)}**",
+                    help=target_text(row) or None)
+        st.image(sparkline_svg(history, row.target), width=SPARK_W)
     try:
         st.page_link(detail_page(), label=t("kpi_see_detail"), icon=":material/query_stats:",
                      query_params={"stage": stage.stage_code, "month": chosen})

@@ -1,5 +1,5 @@
 {#-
-    Exact decimal arithmetic for money (billing-and-collections.md: rounding half up, never
+    Exact decimal arithmetic for money (docs/billing.md: rounding half up, never
     binary approximations). Raw money arrives as decimal text (SQLite) or DECIMAL
     (PostgreSQL): it is cast once, in staging, by to_money / to_rate.
 

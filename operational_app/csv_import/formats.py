@@ -1,6 +1,6 @@
 """The CSV import formats: one file per entity, its columns, its key, its domain calls.
 
-The ten files of interfaces.md ("CSV import formats") are a contract: their names and
+The ten files of docs/interfaces.md ("CSV import formats") are a contract: their names and
 columns are used exactly as written there. The other entities get formats of the same
 style. A few optional columns are added where the domain records more than the contract
 names (devices' `is_color` and `site`, contracts' `billing_day`, …); adding columns is
@@ -491,7 +491,7 @@ FORMATS_LIST: list[FileFormat] = [
     ),
     FileFormat(
         "price_plans.csv", m.PricePlan, "formalization",
-        "A contract's price plan from a month on (billing-and-collections.md, \"Periods and "
+        "A contract's price plan from a month on (docs/billing.md, \"Periods and "
         "plans\").",
         (
             _r("contract_number", "code", "the contract", ref=CONTRACT),

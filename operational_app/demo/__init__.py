@@ -1,4 +1,4 @@
-"""The deterministic demo business (demo-business.md): `generate(url, scale, seed, until)`.
+"""The deterministic demo business (docs/demo-business.md): `generate(url, scale, seed, until)`.
 
 Everything is written through the domain layer, as the demo users; see docs/demo-business.md.
 """

@@ -14,6 +14,9 @@ B. the warehouse is refreshed and finance runs `bill PERIOD --post` for every mo
    in the ERP is a duplicate (→ `over_billed`, one of them credited later).
 C. customers pay the posted invoices with their habits and finance chases the late ones
    (money.py), through the same timeline and executor as phase A.
+D. the invoices and credit notes are stamped by a simulated PAC and imported, the payments
+   to PPD invoices get their CFDI de pago (a few late), and a few invoices are cancelled —
+   half of them substituted — through the SAT's metadata (cfdi_story.py).
 
 The runs go through operational_app/domain/billing_run.py — the same code as `seiton bill`;
 the bulk path only swaps the per-row audit for one row per batch.
@@ -22,6 +25,8 @@ the bulk path only swaps the per-row audit for one row per batch.
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -32,6 +37,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from operational_app.demo import cfdi_story
 from operational_app.demo import params as P
 from operational_app.demo.calendar_utils import month_end, month_starts
 from operational_app.demo.money import Billing, InvoicePlan
@@ -63,6 +69,7 @@ class Stories:
     adjusted_periods: list[date] = field(default_factory=list)
     unadjusted_periods: list[date] = field(default_factory=list)
     runs: int = 0
+    cfdi: cfdi_story.Story | None = None
 
 
 def withhold(world: World, period: date, reads: dict[str, list[Read]], anomalies: Callable[
@@ -96,7 +103,6 @@ def withhold(world: World, period: date, reads: dict[str, list[Read]], anomalies
 def demo_settings(url: str):
     """Where the demo's warehouse lives: SEITON_HOME's when generating into its DB (the
     next `seiton refresh` continues from it), else beside the SQLite file (tests)."""
-    import tempfile
 
     from seiton.config import Settings, load_settings
 
@@ -230,6 +236,15 @@ def bill_history(url: str, world: World, billing_: Billing, run_ops: Callable[[]
         if inv.total - inv.credited > 0:
             billing_.collect(inv)
     run_ops()
+
+    # phase D: the documents go to the PAC and come back stamped; payments get their CFDI
+    # de pago; a few invoices are cancelled or substituted (cfdi_story.py)
+    work = Path(tempfile.mkdtemp(prefix="seiton-demo-cfdi-"))
+    try:
+        stories.cfdi = cfdi_story.stamp_the_history(url, seed=world.seed, today=until,
+                                                    work=work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return stories
 
 

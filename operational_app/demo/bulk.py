@@ -53,6 +53,7 @@ from operational_app.demo.calendar_utils import month_end, month_starts
 from operational_app.demo.generator import anomaly_days, plan_timeline, table_counts
 from operational_app.demo.meters import DeviceReader
 from operational_app.demo.money import Billing
+from operational_app.demo.targets import change_targets
 from operational_app.demo.timeline import Executor, GenerationError, _domain_function
 from operational_app.demo.world import Read
 from operational_app.domain import audit
@@ -257,9 +258,16 @@ def generate(
             return executor.run(tl.pop_through(world.until))
 
         bill_history(url, world, billing, run_ops, stories, say, writer=_bulk_writer)
+        change_targets(url, world.until)
         say(f"  billing: {stories.runs} runs, {len(stories.late_reads)} late readings, "
             f"{len(stories.adjusted_periods)} periods adjusted "
             f"({time.perf_counter() - started:.1f} s)")
+        if stories.cfdi is not None:
+            c = stories.cfdi
+            say(f"  cfdi: {c.stamped_invoices} invoices and {c.stamped_credit_notes} credit notes "
+                f"stamped, {c.payment_receipts} payment receipts ({c.late_receipts} late), "
+                f"{len(c.cancelled)} cancelled, {len(c.substituted)} substituted, "
+                f"{len(c.unstamped)} not stamped yet")
     counts = table_counts(url)
     say(f"demo {scale} bulk: done in {time.perf_counter() - started:.1f} s — "
         f"{counts.get('meter_readings', 0):,} meter readings, "

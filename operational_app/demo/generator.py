@@ -23,6 +23,7 @@ from operational_app.demo.emit import emit_world
 from operational_app.demo.meters import DeviceReader
 from operational_app.demo.money import Billing
 from operational_app.demo.service import emit_operation
+from operational_app.demo.targets import change_targets
 from operational_app.demo.timeline import P_READING, Executor, Timeline
 from operational_app.demo.world import Read, World, plan_world
 from operational_app.store.engine import get_engine, read_session
@@ -137,10 +138,17 @@ def run_history(url: str, world: World, tl: Timeline, say: Callable[[str], objec
                 f"({time.perf_counter() - started:.1f} s)")
     bill_history(url, world, billing, lambda: executor.run(tl.pop_through(world.until)),
                  stories, say)
+    change_targets(url, world.until)  # the director's quarterly review (targets.py)
     say(f"  billing: {stories.runs} runs, {len(stories.late_reads)} late readings, "
         f"{len(stories.excluded)} exclusions, {len(stories.adjusted_periods)} periods adjusted, "
         f"{len(stories.unadjusted_periods)} left to adjust "
         f"({time.perf_counter() - started:.1f} s)")
+    if stories.cfdi is not None:
+        c = stories.cfdi
+        say(f"  cfdi: {c.stamped_invoices} invoices and {c.stamped_credit_notes} credit notes "
+            f"stamped, {c.payment_receipts} payment receipts ({c.late_receipts} late), "
+            f"{len(c.cancelled)} cancelled, {len(c.substituted)} substituted, "
+            f"{len(c.unstamped)} not stamped yet")
 
 
 def table_counts(url: str) -> dict[str, int]:

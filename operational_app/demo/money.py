@@ -42,6 +42,7 @@ class InvoicePlan:
 class BillingStats:
     credit_notes: int = 0
     unapplied: int = 0
+    left_unapplied: int = 0
     bounced: int = 0
     payments: int = 0
 
@@ -159,7 +160,7 @@ class Billing:
             pay = due + timedelta(days=rng.randint(31, 90))
         else:
             pay = None if rng.random() < P.NEVER_PAID_SHARE_OF_LATEST else due + timedelta(
-                days=rng.randint(91, 240))
+                days=rng.randint(*P.VERY_LATE_DAYS))
         if pay is not None and pay < earliest:
             pay = earliest + timedelta(days=rng.randint(0, 7))
         if pay is not None:
@@ -205,9 +206,15 @@ class Billing:
                     "method": method}
 
         self.tl.add(on, P_BILLING, "billing", "record_payment", P.ACTOR_FINANCE_OP, record)
+        applied_on = on
         if unapplied:
-            self.stats.unapplied += 1  # recorded, never matched to its invoice
-            return
+            self.stats.unapplied += 1  # recorded without its invoice …
+            later = workday(on + timedelta(days=rng.randint(*P.UNAPPLIED_APPLY_DAYS)))
+            forced = late_in_history and self.stats.left_unapplied == 0  # one stays as credit
+            if forced or rng.random() >= P.UNAPPLIED_APPLIED_P or later > self.until:
+                self.stats.left_unapplied += 1
+                return
+            applied_on = later  # … until finance finds the invoice it pays
         if bounced:
             back = workday(on + timedelta(days=rng.randint(2, 6)))
             self.tl.add(back, P_BILLING, "billing", "reverse_payment", P.ACTOR_FINANCE_OP,
@@ -216,9 +223,9 @@ class Billing:
                                  "reason": "Cheque devuelto por fondos insuficientes"})
             self.pay(inv, workday(back + timedelta(days=rng.randint(5, 15))), amount)
             return
-        self.tl.add(on, P_BILLING, "billing", "apply_payment", P.ACTOR_FINANCE_OP,
+        self.tl.add(applied_on, P_BILLING, "billing", "apply_payment", P.ACTOR_FINANCE_OP,
                     lambda: {"payment_number": holder["number"], "invoice_number": inv.number,
-                             "amount": amount, "applied_on": on})
+                             "amount": amount, "applied_on": applied_on})
 
     def chase(self, inv: InvoicePlan, due: date, stop: date | None,
               installments: list[tuple[date, Decimal]]) -> None:

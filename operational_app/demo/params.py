@@ -1,4 +1,4 @@
-"""Every assumption of the demo business in one place (spec: demo-business.md).
+"""Every assumption of the demo business in one place (docs/demo-business.md).
 
 These are assumptions for the generator, not facts about the company. Probabilities are
 fractions (0.35 = 35 %); ranges are inclusive (low, high) tuples; money is MXN unless noted
@@ -24,9 +24,9 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
-    # a quick one for tests (determinism, smoke); not a quality-bars.md scale
+    # a quick one for tests (determinism, smoke); not a docs/quality-targets.md scale
     "tiny": Scale("tiny", accounts=10, devices=60, months=9, read_every_days=7),
-    # quality-bars.md: small ≈ 40 accounts, ≈ 300 devices, 24 months, weekly reads (~30 k)
+    # docs/quality-targets.md: small ≈ 40 accounts, ≈ 300 devices, 24 months, weekly reads (~30 k)
     "small": Scale("small", accounts=40, devices=320, months=24, read_every_days=7),
     "medium": Scale("medium", accounts=600, devices=5_000, months=36, read_every_days=1),
     "large": Scale("large", accounts=3_000, devices=25_000, months=60, read_every_days=1),
@@ -272,9 +272,15 @@ UNDER_BILLED_COMPLEMENTED_P = 0.40  # corrected by a complementary invoice
 INVOICE_CANCELLED_P = 0.004  # cancelled by a full credit note and re-issued
 INVOICE_AFTER_CLOSURE_P = 0.25  # a closed contract invoiced one more month by mistake
 PAYMENT_PARTIAL_P = 0.10
-PAYMENT_UNAPPLIED_P = 0.02
+PAYMENT_UNAPPLIED_P = 0.02  # a transfer without a reference: it arrives unapplied …
+UNAPPLIED_APPLIED_P = 0.85  # … and finance finds its invoice and applies it within days
+UNAPPLIED_APPLY_DAYS = (1, 7)
 PAYMENT_BOUNCED_P = 0.004
-NEVER_PAID_SHARE_OF_LATEST = 0.45  # of the "later or never" bucket
+# Of the "later or never" bucket (5 %): most pay 91–180 days late after escalation; a few
+# never do. A going concern, not a portfolio of bad debt: with 0.45 never paid, 24 months
+# of history piled 42 % of open receivables past 120 days (docs/demo-business.md).
+NEVER_PAID_SHARE_OF_LATEST = 0.12
+VERY_LATE_DAYS = (91, 180)
 PAYMENT_METHODS = {"transferencia": 0.85, "cheque": 0.10, "depósito": 0.05}
 PROMISE_KEPT_P = 0.85  # with broken promises on long-late invoices, ~70 % are kept
 FX_USD_RANGE = (Decimal("17.05"), Decimal("19.95"))

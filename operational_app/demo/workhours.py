@@ -1,44 +1,22 @@
-"""Business hours for the demo's ticket and delivery times (value-chain.md: Monday–Friday
+"""Business hours for the demo's ticket and delivery times (docs/value-chain.md: Monday–Friday
 09:00–18:00 America/Mexico_City, Mexican federal holidays excluded).
 
-Only the generator's approximation of when people work: the warehouse keeps its own,
-changeable calendar. Times are naive America/Mexico_City wall-clock datetimes.
+The hours and the holidays come from seiton/business_calendar.py (the `holidays` package),
+the same calendar the warehouse's seed is generated from; this module only does the
+arithmetic of business time for the generator. Times are naive America/Mexico_City
+wall-clock datetimes.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from functools import cache
+from datetime import date, datetime, timedelta
 
-DAY_START = time(9, 0)
-DAY_END = time(18, 0)
+# the calendar itself (hours and holidays) has one owner, shared with the dbt seed
+from seiton.business_calendar import DAY_END, DAY_START, federal_holidays, is_business_day
 
-
-def _nth_monday(year: int, month: int, n: int) -> date:
-    first = date(year, month, 1)
-    offset = (7 - first.weekday()) % 7  # days to the first Monday
-    return first + timedelta(days=offset + 7 * (n - 1))
-
-
-@cache
-def federal_holidays(year: int) -> frozenset[date]:
-    """Ley Federal del Trabajo art. 74 rest days (election days left out)."""
-    days = {
-        date(year, 1, 1),
-        _nth_monday(year, 2, 1),  # Constitución
-        _nth_monday(year, 3, 3),  # Natalicio de Benito Juárez
-        date(year, 5, 1),
-        date(year, 9, 16),
-        _nth_monday(year, 11, 3),  # Revolución
-        date(year, 12, 25),
-    }
-    if (year - 2024) % 6 == 0:
-        days.add(date(year, 10, 1))  # transmisión del Poder Ejecutivo Federal
-    return frozenset(days)
-
-
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in federal_holidays(day.year)
+__all__ = ["DAY_END", "DAY_START", "add_business_hours", "business_day_on_or_after",
+           "business_hours_between", "federal_holidays", "is_business_day",
+           "next_business_moment"]
 
 
 def next_business_moment(moment: datetime) -> datetime:

@@ -2,7 +2,7 @@
 application, payment reversals, collection actions, exchange rates.
 
 Posted documents (invoices, credit notes, payments, applications, reversals) are only ever
-inserted here; corrections are new reversing documents (value-chain.md; the migrations'
+inserted here; corrections are new reversing documents (docs/value-chain.md; the migrations'
 triggers refuse UPDATE and DELETE on them). Balance checks lock the parent row first so two
 writers cannot both spend the same open amount (docs/domain-rules.md, "Concurrency").
 """
@@ -339,7 +339,7 @@ def _check_balanced(v: Checker, subtotal: Decimal | None, tax: Decimal | None,
 
 
 def _check_billable_period(v: Checker, contract: Contract, period: date) -> None:
-    """billing-and-collections.md: billable from activation (or start) through end or
+    """docs/billing.md "Periods and plans": billable from activation (or start) through end or
     closure; periods are calendar months named by their first day."""
     if period.day != 1:
         v.fail("period_start", "must be the first day of a month")

@@ -287,6 +287,22 @@ def _series_row(session: Session, actor: str, series: str, document_type: str
     return row
 
 
+def take_folio(session: Session, actor: Any, series: Any, document_type: str = "invoice"
+               ) -> int:
+    """The series' next folio, taken for a document issued outside a run (a CFDI substitute
+    stamped from the PAC's portal, docs/cfdi.md): the same gap-less sequence, locked and
+    audited like a posting, so a later run never gives that folio again."""
+    user = check_actor(actor)
+    row = _series_row(session, user, str(series), document_type)
+    folio = row.next_folio
+    row.next_folio = folio + 1
+    row.updated_at = utcnow()
+    session.flush()
+    audit.record(session, user, "update", "invoice_series", row.series,
+                 {"next_folio": folio}, {"next_folio": folio + 1})
+    return folio
+
+
 # --------------------------------------------------------------------------- descriptions
 
 

@@ -31,7 +31,7 @@ from operational_app.store.models import (
     SlaTerm,
 )
 
-# The five checks of value-chain.md stage 2, in the order they are usually done.
+# The five checks of docs/value-chain.md stage 2, in the order they are usually done.
 REQUIRED_STEPS = (
     "legal_review",
     "customer_registered",
@@ -145,7 +145,7 @@ def add_price_plan(
     color_rate: Any,
     minimum_monthly_charge: Any = None,
 ) -> PricePlan:
-    """A plan applies from the first day of a month (billing-and-collections.md, "Periods")."""
+    """A plan applies from the first day of a month (docs/billing.md, "Periods and plans")."""
     actor = check_actor(actor)
     v = Checker()
     number, contract = contract_ref(v, session, contract_number)

@@ -80,7 +80,8 @@ def install_device(
     site: Any = None,
     removed_on: Any = None,
 ) -> Device:
-    """The install reading is the device's opening counter (billing-and-collections.md).
+    """The install reading is the device's opening counter (docs/billing.md, "Usage from
+    meter readings").
     `removed_on` lets devices.csv import a device already gone."""
     actor = check_actor(actor)
     v = Checker()

@@ -219,7 +219,8 @@ def invoice_applied(session: Session, invoice: Invoice) -> Decimal:
 
 
 def open_amount(session: Session, invoice: Invoice) -> Decimal:
-    """total − live payment applications − credit notes (billing-and-collections.md)."""
+    """total − live payment applications − credit notes (docs/collections.md, "Aging as of a
+    date D")."""
     return invoice.total - invoice_applied(session, invoice) - invoice_credited(session, invoice)
 
 

@@ -1,4 +1,4 @@
-"""Tax of a document and of each of its lines, to the cent (docs/billing-run.md, "Tax per line").
+"""Tax of a document and of each of its lines, to the cent (docs/cfdi.md, "Tax per line").
 
 A document's tax is round(subtotal × rate, 2), half up. Each line carries its exact tax
 (amount × rate) rounded down or up to the cent — both within what the SAT accepts for a

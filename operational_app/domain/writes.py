@@ -1,7 +1,7 @@
 """The three ways the domain layer writes a row: insert, update, withdraw — each audited.
 
 Called only after every check of the call has passed, so a refused call never leaves a
-flushed partial write behind (docs/domain-rules.md, "Transactions").
+flushed partial write behind (docs/domain-rules.md, "How a call works").
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Posted financial documents (invoices, credit notes, payments, applications, reversals) are
 only ever added here: no page edits or deletes one. An invoice is corrected by a credit
-note, a payment by a reversal (value-chain.md; the DB's triggers refuse it anyway).
+note, a payment by a reversal (docs/value-chain.md; the DB's triggers refuse it anyway).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ register({
     "bill_reverse": {"es": "Reversar un pago", "en": "Reverse a payment"},
     "bill_reversed": {"es": "Pago reversado", "en": "Payment reversed"},
     "bill_applications": {"es": "Aplicaciones", "en": "Applications"},
-    "bill_collections_title": {"es": "Cobranza", "en": "Collections"},
+    "bill_collections_title": {"es": "Acciones de cobranza", "en": "Collection actions"},
     "bill_collection_action": {"es": "Acción de cobranza", "en": "Collection action"},
     "bill_action_saved": {"es": "Acción registrada", "en": "Action recorded"},
     "bill_promise_help": {"es": "Solo para promesa de pago.", "en": "Promise to pay only."},

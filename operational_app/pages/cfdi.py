@@ -15,9 +15,9 @@ from sqlalchemy import select
 from operational_app.cfdi import export
 from operational_app.domain import fiscal
 from operational_app.domain.errors import ValidationError
+from operational_app.pages.forms import current_actor
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import CfdiCancellation, CfdiDocument, Contract, Invoice
-from seiton.webapp import auth
 from seiton.webapp.i18n import register, t
 
 register({
@@ -163,11 +163,11 @@ def render_fiscal() -> None:
                 f"ClaveUnidad · {kind}", value=config.unit_keys[kind], key=f"fu_{kind}")
         submitted = st.form_submit_button(t("fiscal_save"))
     if submitted:
-        user = auth.current_user()
+        actor = current_actor()  # the write path's role and duty check
         changed = {k: v for k, v in values.items() if v.strip()}
         try:
             with write_session() as s:
-                fiscal.set_fiscal_config(s, user.username, **changed)
+                fiscal.set_fiscal_config(s, actor, **changed)
         except ValidationError as exc:
             for err in exc.errors:
                 st.error(f"{err.field}: {err.reason}")

@@ -23,9 +23,10 @@ from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import write_session
 from seiton.webapp import auth
 from seiton.webapp.i18n import register, t
+from seiton.webapp.registry import may_record, running_page
 
 # Labels of the domain's fields, shared by every form: an error names the field with the
-# same words the form shows (quality-bars.md, "Bad input").
+# same words the form shows (docs/quality-targets.md, "Reliability scenarios" 5).
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "actor": {"es": "Usuario", "en": "User"},
     "account_code": {"es": "Cuenta", "en": "Account"},
@@ -152,6 +153,9 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
                       "en": "Devices added (+) or removed (−)"},
     "closed_on": {"es": "Fecha de cierre", "en": "Closed on"},
     "devices_retrieved": {"es": "Equipos recuperados", "en": "Devices retrieved"},
+    "kpi_code": {"es": "Indicador", "en": "KPI"},
+    "target": {"es": "Meta", "en": "Target"},
+    "amber": {"es": "Umbral ámbar", "en": "Amber threshold"},
     # columns of the tables (not domain fields)
     "state": {"es": "Situación", "en": "State"},
     "open_amount": {"es": "Saldo abierto", "en": "Open amount"},
@@ -219,10 +223,15 @@ def option_label(value: Any) -> str:
 
 def current_actor() -> str:
     """The signed-in username: the actor of every write. Pages run only behind main's role
-    check, but a page reached without a session still refuses to write."""
+    check, but a page reached without a session still refuses to write, and so does a user
+    whose area is not responsible for what the page records (registry.may_record, against
+    the page being run: duties within a stage stay apart)."""
     user = auth.current_user()
     if user is None:
         st.error(t("not_allowed"))
+        st.stop()
+    if not may_record(user.role, user.area, running_page()):
+        st.error(t("not_your_duty"))
         st.stop()
     return user.username
 

@@ -1,10 +1,11 @@
 """Import CSV files from the app: upload, preview row by row (nothing written), then import.
 
 The page is open to every operator, to finance and to admin (operational_app/pages
-__init__.py), but each *file* is checked on the server against the user's stages: a file
-belongs to the stage of its format (csv_import.formats, `FileFormat.stage`), and the user
-may import it only if `can_open` would let them open that stage's entry pages — an
-operator the stages of its area, finance the billing stage, admin everything. The checks
+__init__.py), but each *file* is checked on the server against the user's duties: a file
+records one transaction type (its format's table) of one stage (`FileFormat.stage`), and
+the user may import it only if `can_open` would let them open an entry page recording that
+type — an operator the types its area is responsible for, finance those of Finanzas in the
+billing stage, admin everything (docs/operational-app.md, "Who records what"). The checks
 and the writes are the importer's (the same as `seiton import`): each file all-or-nothing.
 """
 
@@ -22,7 +23,7 @@ from operational_app.pages import queries
 from operational_app.pages.forms import current_actor, md
 from seiton.webapp import auth
 from seiton.webapp.i18n import register, t
-from seiton.webapp.registry import STAGES, PageSpec, can_open
+from seiton.webapp.registry import PageSpec, can_open
 
 register({
     "imp_title": {"es": "Importar archivos CSV", "en": "Import CSV files"},
@@ -41,8 +42,9 @@ register({
                           "en": "Check result (nothing written)"},
     "imp_result_title": {"es": "Resultado de la importación", "en": "Import result"},
     "imp_not_allowed": {
-        "es": "{file}: tu rol no puede importar archivos de la etapa «{stage}».",
-        "en": "{file}: your role cannot import files of the «{stage}» stage."},
+        "es": "{file}: tu rol o tu área no puede importar estos registros (etapa «{stage}»).",
+        "en": "{file}: your role or area cannot import these records (the «{stage}» "
+              "stage)."},
     "imp_stale": {"es": "Los archivos cambiaron desde la revisión: revísalos de nuevo.",
                   "en": "The files changed since the check: check them again."},
     "imp_nothing_valid": {"es": "Ningún archivo es válido: corrige los errores y vuelve a "
@@ -96,8 +98,8 @@ register({
               "review."},
     "imp_agent_profile": {"es": "Perfil", "en": "Profile"},
     "imp_agent_file": {"es": "Archivo exportado", "en": "Exported file"},
-    "imp_agent_no_billing": {"es": "Tu rol no puede importar lecturas (etapa 5).",
-                             "en": "Your role cannot import meter readings (stage 5)."},
+    "imp_agent_no_billing": {"es": "Tu rol o tu área no registra lecturas (son de Operación).",
+                             "en": "Your role or area does not record meter readings (Operación does)."},
     "imp_agent_unknown": {"es": "Series desconocidas (no se escriben)",
                           "en": "Unknown serials (not written)"},
     "imp_agent_value": {"es": "Valor", "en": "Value"},
@@ -106,11 +108,27 @@ register({
 STATE_KEY = "_import_preview"  # (fingerprint, report) of the last check
 
 
-def allowed_stages(role: str, area: str | None) -> set[str]:
-    """The stages whose files this user may import: those whose entry pages they may open."""
-    return {stage for stage in STAGES
-            if can_open(role, area, PageSpec(key=f"_{stage}", title={}, section=stage,
-                                             target="", kind="entry", stage=stage))}
+# Reference files that are not a stage transaction are recorded with the duty they serve:
+# exchange rates convert invoices (the invoices page records them too).
+FILE_DUTIES = {"fx_rates.csv": "invoices"}
+
+
+def file_duty(name: str) -> str:
+    """The transaction type a file records (its format's table, or the duty it serves)."""
+    return FILE_DUTIES.get(name, FORMATS[name].model.__tablename__)
+
+
+def may_import(role: str, area: str | None, name: str) -> bool:
+    """May this user import the file `name`: could they open an entry page recording it?"""
+    fmt = FORMATS[name]
+    page = PageSpec(key=f"_{name}", title={}, section=fmt.stage, target="", kind="entry",
+                    stage=fmt.stage, transaction_types=frozenset({file_duty(name)}))
+    return can_open(role, area, page)
+
+
+def allowed_files(role: str, area: str | None) -> set[str]:
+    """The CSV files (by name) this user may import."""
+    return {name for name in FORMATS if may_import(role, area, name)}
 
 
 def _fingerprint(files: list[tuple[str, bytes]]) -> str:
@@ -131,10 +149,10 @@ def _stage_name(stage: str) -> str:
     return t(f"imp_stage_{stage}")
 
 
-def _formats_table(stages: set[str]) -> pd.DataFrame:
+def _formats_table(allowed: set[str]) -> pd.DataFrame:
     rows = [{t("imp_file"): name, t("imp_stage"): _stage_name(FORMATS[name].stage),
              t("imp_summary"): FORMATS[name].summary}
-            for name in IMPORT_ORDER if FORMATS[name].stage in stages]
+            for name in IMPORT_ORDER if name in allowed]
     return pd.DataFrame(rows)
 
 
@@ -167,25 +185,25 @@ def _show_report(report: Any, title: str) -> None:
 def render() -> None:
     st.title(t("imp_title"))
     user = auth.current_user()
-    stages = allowed_stages(user.role, user.area)
+    allowed = allowed_files(user.role, user.area)
     csv_tab, agent_tab = st.tabs([t("imp_tab_csv"), t("imp_tab_agent")])
     with agent_tab:
-        agent_exports(stages)
+        agent_exports(allowed)
     with csv_tab:
-        csv_files(stages)
+        csv_files(allowed)
 
 
 AGENT_KEY = "_import_agent_preview"
 
 
-def agent_exports(stages: set[str]) -> None:
+def agent_exports(allowed: set[str]) -> None:
     """The same import as `seiton import-meters`, with the profile chosen from a list."""
     from operational_app.domain import meter_profiles
     from operational_app.meter_capture import importer as meters
     from operational_app.store.engine import read_session
 
     st.caption(t("imp_agent_intro"))
-    if "billing" not in stages:  # meter readings are stage 5's records
+    if "meter_readings.csv" not in allowed:  # readings are Operación's records
         st.info(t("imp_agent_no_billing"))
         return
     with read_session(queries._url()) as s:  # noqa: SLF001 - the pages' one store URL
@@ -226,21 +244,21 @@ def agent_exports(stages: set[str]) -> None:
             hide_index=True, key="importar-exp-errores")
 
 
-def csv_files(stages: set[str]) -> None:
+def csv_files(allowed: set[str]) -> None:
     st.caption(t("imp_intro"))
     actor = current_actor()
     with st.expander(t("imp_formats")):
-        st.dataframe(_formats_table(stages), hide_index=True, key="imp-formatos")
+        st.dataframe(_formats_table(allowed), hide_index=True, key="imp-formatos")
 
     uploads = st.file_uploader(t("imp_upload"), type=["csv"], accept_multiple_files=True,
                                key="importar-archivos") or []
     files = [(u.name, u.getvalue()) for u in uploads]
 
-    # Refuse, on the server, the files of stages this user does not work in.
+    # Refuse, on the server, the files of records this user is not responsible for.
     permitted: list[tuple[str, bytes]] = []
     for name, data in files:
         fmt = format_for(name)
-        if fmt is not None and fmt.stage not in stages:
+        if fmt is not None and fmt.filename not in allowed:
             st.error(md(t("imp_not_allowed").format(file=name, stage=_stage_name(fmt.stage))),
                      icon=":material/block:")
         else:

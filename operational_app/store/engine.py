@@ -3,7 +3,7 @@
 SQLite: WAL so readers never block the writer, `busy_timeout` so writers queue instead of
 failing, `synchronous=FULL` because financial entry must survive power loss, foreign keys
 on, and `BEGIN IMMEDIATE` for write transactions so two writers never deadlock upgrading a
-read lock (stack-notes.md). Reads use a separate engine with deferred transactions.
+read lock (docs/stack.md). Reads use a separate engine with deferred transactions.
 """
 
 from __future__ import annotations

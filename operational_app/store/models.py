@@ -1,4 +1,4 @@
-"""The operational store: one table per transaction of the six stages (value-chain.md).
+"""The operational store: one table per transaction of the six stages (docs/value-chain.md).
 
 Conventions (docs/operational-store.md):
 - `id` is the internal key; every entity also has a unique business key used by CSV
@@ -101,6 +101,20 @@ class AppSetting(Tracked, Base):
     __tablename__ = "app_settings"
     key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class KpiTarget(Tracked, Base):
+    """A KPI's target and amber threshold from a month on, set by a director or the admin
+    with the reason (docs/kpis.md, "Targets"). Never edited (triggers refuse it): a later
+    row supersedes it from its own month; months before no row is in force use the
+    kpi_catalog seed's defaults."""
+
+    __tablename__ = "kpi_targets"
+    kpi_code: Mapped[str] = mapped_column(String(40), nullable=False)
+    effective_from: Mapped[date] = mapped_column(Date, nullable=False)
+    target: Mapped[Decimal] = mapped_column(ExactDecimal(18, 6), nullable=False)
+    amber: Mapped[Decimal] = mapped_column(ExactDecimal(18, 6), nullable=False)
+    reason: Mapped[str] = mapped_column(String(500), nullable=False)
 
 
 class FxRate(Tracked, Base):

@@ -4,8 +4,11 @@ Checks, in order:
 - operational DB: reachable, and migrated to the latest schema (alembic head);
 - build warehouse: present and readable (skipped while a refresh holds it);
 - published warehouse: present, readable, one complete publish (every relation of its
-  manifest present with its row count), the marts of interfaces.md present;
+  manifest present with its row count), the marts of docs/interfaces.md present;
 - last refresh: succeeded, not older than --max-age-hours, not interrupted;
+- data issues: gaps in the reference data the warehouse published around (missing exchange
+  rates, contracts without a price plan: `marts.fct_data_issues`, docs/data-issues.md) — a
+  warning naming the first records, never a failure: the rest of the warehouse is current;
 - source freshness: the changes in the operational DB that the warehouse has not loaded
   yet (per table, max(updated_at) in the source against `raw`), failing when the oldest
   unloaded change is older than --max-age-hours;
@@ -53,6 +56,7 @@ def run_checks(settings: Settings, *, max_age_hours: float = DEFAULT_MAX_AGE_HOU
         ("build warehouse", lambda: _check_build(settings)),
         ("published warehouse", lambda: _check_published(settings)),
         ("last refresh", lambda: _check_last_refresh(settings, now, max_age)),
+        ("data issues", lambda: _check_data_issues(settings)),
         ("source freshness", lambda: _check_freshness(settings, now, max_age)),
         ("disk space", lambda: _check_disk(settings)),
     ]
@@ -172,6 +176,34 @@ def published_manifest_problems(con) -> tuple[datetime | None, list[str] | None]
             if got != expected:
                 problems.append(f"{relation} has {got} rows, the manifest says {expected}")
     return published_at, problems
+
+
+def _check_data_issues(settings: Settings) -> Check:
+    from seiton.warehouse.reader import connect
+
+    name = "data issues"
+    path = settings.published_warehouse
+    if not path.exists():
+        return Check(name, WARN, "no published warehouse yet")
+    with connect(path) as con:
+        present = con.execute("select count(*) from information_schema.tables where "
+                              "table_schema = 'marts' and table_name = 'fct_data_issues'"
+                              ).fetchone()[0]
+        if not present:
+            return Check(name, WARN, "marts.fct_data_issues not published yet: run `seiton refresh`")
+        rows = con.execute(
+            "select issue_type, record_type, record_key, currency, first_on "
+            "from marts.fct_data_issues order by issue_type, first_on, record_key").fetchall()
+    if not rows:
+        return Check(name, OK, "no gaps in the reference data")
+    counts: dict[str, int] = {}
+    for issue, *_ in rows:
+        counts[issue] = counts.get(issue, 0) + 1
+    first = "; ".join(f"{issue} {kind} {key}" + (f" ({cur} on {on})" if cur else f" ({on})")
+                      for issue, kind, key, cur, on in rows[:3])
+    summary = ", ".join(f"{n} {issue}" for issue, n in sorted(counts.items()))
+    return Check(name, WARN, f"{summary} (marts.fct_data_issues): {first}"
+                             + (" …" if len(rows) > 3 else ""))
 
 
 def _check_published(settings: Settings) -> Check:

@@ -1,4 +1,4 @@
-"""Run dbt as a subprocess (in-process dbtRunner can keep the DuckDB lock: stack-notes.md)."""
+"""Run dbt as a subprocess (in-process dbtRunner can keep the DuckDB lock: docs/stack.md)."""
 
 from __future__ import annotations
 

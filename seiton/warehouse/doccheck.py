@@ -1,6 +1,6 @@
-"""Warehouse convention check (style.md, "conventions checked in CI"): every mart — every
-model in schema `marts`, what dashboards and analysts query — has a description, a
-description on each of its columns, and an enforced contract.
+"""Warehouse convention check (docs/conventions.md, "Conventions checked in CI"): every
+mart — every model in schema `marts`, what dashboards and analysts query — has a
+description, a description on each of its columns, and an enforced contract.
 
 Reads dbt's manifest.json; `parse_manifest` produces one with `dbt parse` into a scratch
 target path, so the check never touches the project's own target/ or any warehouse.

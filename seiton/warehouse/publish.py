@@ -2,7 +2,7 @@
 
 Readers only ever open the published file read-only; the pipeline only ever writes the
 build file. `os.replace` is atomic, so a reader sees either the previous complete build or
-the new one, never a half-written warehouse, and never blocks the writer (stack-notes.md:
+the new one, never a half-written warehouse, and never blocks the writer (docs/stack.md:
 publish-by-swap). The cost follows the size of the marts, not of the raw data.
 """
 

@@ -1,7 +1,7 @@
 """Read-only access to the published warehouse, for dashboards, the SQL console and `seiton sql`.
 
 Connections are short-lived: a connection held open would pin the previous file after a
-swap (stack-notes.md). Analysts' queries run sandboxed: one SELECT statement, no file or
+swap (docs/stack.md). Analysts' queries run sandboxed: one SELECT statement, no file or
 network access, no extension loading, locked configuration, memory and time limits.
 
 `run_query` (the console and `seiton sql`) goes one step further and runs the query in a

@@ -117,7 +117,7 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                 timings["build"] = time.perf_counter() - t
                 if code != 0:
                     raise RefreshError(f"dbt build failed (exit {code}); the published "
-                                       "warehouse is unchanged")
+                                       "warehouse is unchanged" + _failures(settings))
                 progress(f"      built in {timings['build']:.1f}s")
 
                 progress("[3/3] publish: swap the new marts in for readers")
@@ -202,3 +202,23 @@ def _now() -> str:
 
 def published_path_exists(settings: Settings) -> bool:
     return Path(settings.published_warehouse).exists()
+
+
+def _failures(settings: Settings, limit: int = 5) -> str:
+    """What failed in the last dbt run, for the refusal message: a failed data test names the
+    rule that broke (docs/data-issues.md: a broken identity stops the build, a gap does not)."""
+    path = settings.home / "dbt_target" / "run_results.json"
+    try:
+        results = json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return ""
+    failed = [r for r in results if r.get("status") in ("fail", "error")]
+    if not failed:
+        return ""
+    lines = []
+    for r in failed[:limit]:
+        name = r["unique_id"].split(".")[2] if r["unique_id"].count(".") >= 2 else r["unique_id"]
+        lines.append(f"  {r['status']}: {name}: {(r.get('message') or '').splitlines()[0][:200]}")
+    more = f"\n  … and {len(failed) - limit} more" if len(failed) > limit else ""
+    return ":\n" + "\n".join(lines) + more
+

@@ -33,7 +33,11 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "No published warehouse yet: run `seiton refresh`."},
     "not_allowed": {"es": "Tu rol no tiene acceso a esta página.",
                     "en": "Your role cannot open this page."},
+    "not_your_duty": {"es": "Tu área no es responsable de estos registros: no se guardó nada.",
+                      "en": "Your area is not responsible for these records: nothing was "
+                            "saved."},
     "section_dashboards": {"es": "Tableros", "en": "Dashboards"},
+    "section_directors": {"es": "Dirección", "en": "Management"},
     "section_finance": {"es": "Finanzas", "en": "Finance"},
     "section_analysis": {"es": "Análisis", "en": "Analysis"},
     "section_admin": {"es": "Administración", "en": "Administration"},

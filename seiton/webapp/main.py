@@ -7,12 +7,12 @@ import streamlit as st
 from operational_app.pages import register_entry_pages
 from seiton.webapp import auth, layout
 from seiton.webapp.i18n import LANGS, t
-from seiton.webapp.registry import PAGES, can_open, resolve
+from seiton.webapp.registry import PAGES, can_open, resolve, running
 
 register_entry_pages()  # the operational app's entry pages join the registry (idempotent)
 
 SECTION_ORDER = [
-    "section_dashboards", "section_finance", "section_analysis",
+    "section_dashboards", "section_directors", "section_finance", "section_analysis",
     "sales", "formalization", "implementation", "operation", "billing", "renewal",
     "section_import", "section_admin",
 ]
@@ -33,7 +33,8 @@ def _page_runner(spec):
         if user is None or not can_open(user.role, user.area, spec):
             st.error(t("not_allowed"))
             st.stop()
-        resolve(spec)()
+        with running(spec):  # the write path checks duties against the page being run
+            resolve(spec)()
 
     run.__name__ = spec.key.replace("-", "_")
     return run

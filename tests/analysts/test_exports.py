@@ -1,4 +1,4 @@
-"""Downloads are safe against spreadsheet formula injection (quality-bars.md, Security)."""
+"""Downloads are safe against spreadsheet formula injection (docs/quality-targets.md, Security)."""
 
 from __future__ import annotations
 

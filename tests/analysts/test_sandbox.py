@@ -1,4 +1,4 @@
-"""The SQL console's sandbox (quality-bars.md, Security): hostile queries are refused and
+"""The SQL console's sandbox (docs/quality-targets.md, Security): hostile queries are refused and
 leave the published warehouse — and every other file — exactly as they were; runaway
 queries are stopped; the operational DB cannot be reached; benign queries work."""
 

@@ -1,8 +1,8 @@
 """Measure (not assert) a form submit under concurrency: 8 writer processes record meter
 readings through the domain layer exactly as the readings page does on submit — one
 `write_session()` transaction around `billing.record_meter_reading(...)` as the signed-in
-user — on SQLite (quality-bars.md: "form submit in the operational app, 8 concurrent
-writers: under 200 ms p95"). Not collected by pytest (the file name says bench).
+user — on SQLite (docs/quality-targets.md, "Performance targets": a form submit with 8 concurrent
+writers under 200 ms p95). Not collected by pytest (the file name says bench).
 
     .venv/bin/python tests/app/bench_form_submit.py [--writers 8] [--submits 100] [--reads]
 

@@ -1,4 +1,4 @@
-"""The forms' half of the bad-input catalog (quality-bars.md, reliability scenario 5): each
+"""The forms' half of the bad-input catalog (docs/quality-targets.md, reliability scenario 5): each
 bad value, typed into the real form, gives an error naming the field by its form label, the
 markup of the message stays inert, and no table of the operational DB changes."""
 

@@ -1,7 +1,9 @@
 """The role × page matrix (quality-bars.md, Security): for every role and every registered
 page, `can_open` matches the spec, the navigation lists exactly the pages the role may open,
 and forcing any other page by its url path does not run it ("Page not found": the app falls
-back to its default page)."""
+back to its default page). Within a stage duties stay apart (docs/value-chain.md, "Duties
+within a stage"): an operator sees only the entry pages of the transaction types its area
+is responsible for, and the write path refuses anyone else (`may_record`)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from streamlit.util import calc_hash
 
 import operational_app.pages  # noqa: F401 - registers the entry pages, as main.py does
 from operational_app.pages import ENTRY_PAGES
-from seiton.webapp.registry import PAGES, PageSpec, can_open
+from seiton.webapp.registry import PAGES, PageSpec, can_open, may_record
 
 from .app_helpers import AREAS, MAIN, PASSWORD, USERS, goto, login, nav_paths
 
@@ -26,6 +28,17 @@ STAGE_AREAS = {
     "billing": {"operacion", "administracion", "finanzas"},
     "renewal": {"comercial", "operacion"},
 }
+# Within stage 5, each transaction type's own responsible areas (the other stages' types are
+# their stage's areas).
+BILLING_TYPE_AREAS = {
+    "meter_readings": {"operacion"},
+    "invoices": {"administracion", "finanzas"},
+    "credit_notes": {"administracion", "finanzas"},
+    "payments": {"finanzas"},
+    "payment_applications": {"finanzas"},
+    "payment_reversals": {"finanzas"},
+    "collection_actions": {"finanzas"},
+}
 IMPORT_KEY = "importacion"
 REVIEW_KEY = "revision-de-lecturas"  # docs/meter-capture.md: Operación's readings, and finance
 ALL_KEYS = [p.key for p in PAGES] + ["login"]
@@ -33,8 +46,17 @@ ROLES = [("operator", a) for a in AREAS] + [("finance", None), ("director", None
                                             ("analyst", None), ("admin", None)]
 
 
+def page_areas(page: PageSpec) -> set[str]:
+    """The operator areas responsible for every transaction type the page records."""
+    areas = set(STAGE_AREAS[page.stage]) if page.stage else set()
+    for tt in page.transaction_types:
+        areas &= BILLING_TYPE_AREAS.get(tt, STAGE_AREAS[page.stage])
+    return areas
+
+
 def expected(role: str, area: str | None, page: PageSpec) -> bool:
-    """interfaces.md, Roles, read literally (plus the import page's documented rule)."""
+    """interfaces.md, Roles, read literally, with the duties within a stage (plus the import
+    page's documented rule)."""
     if role == "admin":
         return True
     if page.kind == "admin":
@@ -45,12 +67,14 @@ def expected(role: str, area: str | None, page: PageSpec) -> bool:
         if page.key == REVIEW_KEY:  # the billing area's review of held meter readings
             return (role == "operator" and area == "operacion") or role == "finance"
         if role == "operator":
-            return area in STAGE_AREAS[page.stage]
-        return role == "finance" and page.stage == "billing"
+            return area in page_areas(page)
+        return role == "finance" and page.stage == "billing" and "finanzas" in page_areas(page)
     if page.kind == "dashboard":
         return role in {"director", "analyst"} or role in page.roles
     if page.kind == "finance":
         return role in {"finance", "director"} or role in page.roles
+    if page.kind == "directors":  # KPI targets: directors (and admin)
+        return role == "director"
     if page.kind == "analysis":
         return role == "analyst" or role in page.roles
     return False
@@ -77,8 +101,6 @@ def test_examples_from_the_stage_table():
     page = {p.key: p for p in PAGES}
     assert not can_open("operator", "finanzas", page["ventas-cuentas"])
     assert not can_open("operator", "finanzas", page["ventas-oportunidades"])
-    assert can_open("operator", "operacion", page["facturacion-facturas"])  # billing is theirs
-    assert can_open("operator", "administracion", page["facturacion-pagos"])
     assert not can_open("operator", "administracion", page["operacion-tickets"])
     assert can_open("operator", "comercial", page["renovacion-contratos"])
     assert not can_open("operator", "comercial", page["facturacion-lecturas"])
@@ -86,6 +108,63 @@ def test_examples_from_the_stage_table():
     assert not can_open("finance", None, page["formalizacion-contratos"])
     assert not can_open("director", None, page["facturacion-facturas"])
     assert not can_open("analyst", None, page[IMPORT_KEY])
+    assert can_open("director", None, page["metas-de-kpi"])
+    assert not can_open("finance", None, page["metas-de-kpi"])
+
+
+def test_duties_within_the_billing_stage():
+    page = {p.key: p for p in PAGES}
+    # readings: Operación only
+    assert can_open("operator", "operacion", page["facturacion-lecturas"])
+    assert not can_open("operator", "administracion", page["facturacion-lecturas"])
+    assert not can_open("operator", "finanzas", page["facturacion-lecturas"])
+    assert not can_open("finance", None, page["facturacion-lecturas"])
+    # invoices and credit notes: Administración y Finanzas
+    assert not can_open("operator", "operacion", page["facturacion-facturas"])
+    assert can_open("operator", "administracion", page["facturacion-facturas"])
+    assert can_open("operator", "finanzas", page["facturacion-facturas"])
+    # payments, applications, reversals and collection actions: Finanzas
+    for key in ("facturacion-pagos", "facturacion-cobranza"):
+        assert not can_open("operator", "operacion", page[key])
+        assert not can_open("operator", "administracion", page[key])
+        assert can_open("operator", "finanzas", page[key])
+        assert can_open("finance", None, page[key])
+
+
+def test_every_page_of_a_stage_declares_known_transaction_types_of_its_stage():
+    from operational_app.domain.reference import transaction_type_stages
+
+    stages = transaction_type_stages()
+    for page in PAGES:
+        if page.kind == "entry" and page.stage:
+            assert page.transaction_types, page.key
+        for tt in page.transaction_types:
+            assert tt in stages, (page.key, tt)
+            if page.stage:
+                assert stages[tt] == page.stage, (page.key, tt)
+
+
+@pytest.mark.parametrize(("role", "area"), ROLES, ids=[f"{r}-{a or ''}" for r, a in ROLES])
+def test_the_write_path_refuses_whoever_the_duties_do_not_name(role: str, area: str | None):
+    """`may_record` (forms' write path): never more than `can_open`; on pages that record
+    transactions, only the responsible areas, roles the page names, and admin."""
+    assert not may_record(role, area, None)  # a write outside the page runner
+    for page in PAGES:
+        allowed = may_record(role, area, page)
+        if allowed:
+            assert can_open(role, area, page), page.key
+        if page.transaction_types and role in {"director", "analyst"}:
+            assert not allowed, page.key
+        if page.kind == "entry" and page.key not in (IMPORT_KEY, REVIEW_KEY):
+            assert allowed == expected(role, area, page), page.key
+
+
+def test_menu_labels_are_unique_for_every_role_in_both_languages():
+    for role, area in ROLES:
+        for lang in ("es", "en"):
+            labels = [p.title[lang] for p in PAGES if can_open(role, area, p)]
+            repeated = {x for x in labels if labels.count(x) > 1}
+            assert not repeated, (role, area, lang, repeated)
 
 
 @pytest.mark.parametrize("username", list(USERS))
@@ -148,7 +227,7 @@ def test_expired_session_sees_the_login_page(app_home):
 
 def test_a_shared_link_opens_its_page_right_after_login(app_home):
     at = AppTest.from_file(str(MAIN), default_timeout=60).run()
-    goto(at, "facturacion-lecturas")
+    goto(at, "facturacion-pagos")  # a Finanzas page
     assert only_the_login_form(at)
     at.text_input[0].input("finanzas")
     at.text_input[1].input(PASSWORD)

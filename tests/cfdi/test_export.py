@@ -1,6 +1,6 @@
 """CFDI out (docs/cfdi.md): the XML's taxes equal the invoice's to the cent with the line
-taxes stored by the billing run, on adversarial line sets and the spec's three-line
-example; the XML parses with satcfdi and validates against the CFDI 4.0 schema; a second
+taxes stored by the billing run, on adversarial line sets and the three-line example of
+"Tax per line"; the XML parses with satcfdi and validates against the CFDI 4.0 schema; a second
 export writes identical bytes; documents that cannot be CFDI are reported, not written."""
 
 from __future__ import annotations

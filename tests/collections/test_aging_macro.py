@@ -89,7 +89,7 @@ def test_macro_equals_the_month_end_snapshot(ar_home: Path) -> None:
 
 
 def test_collections_monthly_february(ar_home: Path) -> None:
-    """billing-and-collections.md, DSO and CEI, worked by hand in docs/collections.md."""
+    """The rules of docs/collections.md "DSO and CEI", worked by hand (its Tests section)."""
     _, rows = run_query(
         "select open_ar_start_mxn, open_ar_mxn, current_ar_mxn, invoiced_mxn, invoiced_90d_mxn, "
         "overdue_60_mxn, dso_days, cei_pct, overdue_60_pct from marts.fct_collections_monthly "

@@ -1,7 +1,7 @@
 """The collections page (dashboards/pages/collections.py) driven through the real app
 (seiton/webapp/main.py) with AppTest, on the tiny published warehouse of conftest.py.
 
-AppTest cannot see charts or downloads (stack-notes.md); what it can see is checked here:
+AppTest cannot see charts or downloads (docs/stack.md); what it can see is checked here:
 metrics, tables, the drill-down, the URL and the role check. The export helpers are
 checked directly on the bytes they produce.
 """
@@ -64,7 +64,7 @@ def table(at: AppTest, first_column: str) -> pd.DataFrame:
 
 def test_totals_and_buckets_as_of_the_date_in_the_url(home: Path) -> None:
     at = open_page("finance", as_of="2026-03-01")
-    assert at.title[0].value == "Cobranza"
+    assert at.title[0].value == "Cartera y cobranza"
     assert metrics(at) == {
         "Cartera abierta (MXN)": "$23,366.00",
         "Vencida (MXN)": "$20,060.00",
@@ -124,4 +124,4 @@ def test_roles_without_finance_dashboards_cannot_open_it(home: Path) -> None:
     assert {r for r in ("finance", "director", "admin", "analyst", "operator")
             if can_open(r, "finanzas", spec)} == {"finance", "director", "admin"}
     at = open_page("analyst", as_of="2026-03-01")
-    assert not [t for t in at.title if t.value == "Cobranza"]
+    assert not [t for t in at.title if t.value == "Cartera y cobranza"]

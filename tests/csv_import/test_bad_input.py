@@ -1,4 +1,4 @@
-"""The CSV half of the bad-input catalog (quality-bars.md, scenario 5).
+"""The CSV half of the bad-input catalog (docs/quality-targets.md, scenario 5).
 
 Each case imports a folder into a database that already holds the happy folder; it must be
 refused with an error naming the file, the line and the column (file-level problems such as

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -15,19 +16,28 @@ from sqlalchemy import Engine, create_engine, select, text
 
 from operational_app.demo import DEMO_PASSWORDS, generate
 from operational_app.demo.calendar_utils import month_end as period_end
+from operational_app.demo.generator import table_counts
 from operational_app.demo.workhours import business_hours_between
 from operational_app.store.engine import dispose_engines
 from operational_app.store.models import Base
+from tests.e2e.conftest import DEMO_UNTIL, demo_home  # noqa: F401 - the run's small demo
 
 UNTIL = date(2026, 10, 31)
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, int]]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo_small') / 'operational.db'}"
+def small(demo_home: Path, tmp_path_factory: pytest.TempPathFactory  # noqa: F811
+          ) -> Iterator[tuple[str, dict[str, int]]]:
+    """The run's one small demo (tests/e2e's demo_home: `seiton demo-data --scale small
+    --seed 7 --until 2026-10-31`, then a refresh), copied: generating it again here cost
+    make test a second small generation."""
+    assert DEMO_UNTIL == UNTIL.isoformat()
+    folder = tmp_path_factory.mktemp("demo_small")
+    for name in ("operational.db", "warehouse.published.duckdb"):
+        shutil.copy2(demo_home / name, folder / name)
+    url = f"sqlite:///{folder / 'operational.db'}"
     dispose_engines()
-    counts = generate(url, scale="small", seed=7, until=UNTIL, progress=None)
-    yield url, counts
+    yield url, table_counts(url)
     dispose_engines()
 
 
@@ -311,13 +321,13 @@ def test_counters_never_go_down_on_one_meter(db) -> None:
 
 
 def warehouse_charges(url: str) -> dict[tuple[str, date], Decimal]:
-    """Charge subtotal per (contract, period) as the demo's own warehouse computed it (the
-    generator refreshes one to run the billing run; operational_app/demo/billing_runs.py),
-    for the periods that are over."""
+    """Charge subtotal per (contract, period) as the demo's warehouse computes it (the one
+    the generator refreshed to run the billing run, operational_app/demo/billing_runs.py,
+    refreshed once more after generation), for the periods that are over."""
     import duckdb
 
-    db = Path(url.removeprefix("sqlite:///"))
-    published = db.parent / f"{db.stem}-demo-warehouse" / "warehouse.published.duckdb"
+    # the demo's SEITON_HOME warehouse, as refreshed after generation (same charges)
+    published = Path(url.removeprefix("sqlite:///")).parent / "warehouse.published.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
         found = con.execute("select contract_number, period_start, subtotal "
                             "from marts.fct_billing_charges where period_end <= ?",
@@ -483,3 +493,50 @@ def test_same_seed_same_business(tmp_path: Path) -> None:
     prints = [_fingerprint(u) for u in urls]
     assert prints[0] == prints[1]
     assert prints[0] != prints[2]
+
+
+# --------------------------------------------------------------------------- CFDI (phase D)
+
+
+def test_every_posted_document_of_the_demo_exports_as_valid_cfdi(small) -> None:
+    """build_period validates each XML against the CFDI 4.0 schema; none may be refused."""
+    from operational_app.cfdi import export
+    from operational_app.store.engine import read_session
+
+    url, _ = small
+    with read_session(url) as s:
+        periods = [r[0] for r in s.execute(text(
+            "select distinct period_start from invoices order by 1")).all()]
+        written = errors = 0
+        for p in periods:
+            report = export.build_period(s, date.fromisoformat(str(p)[:10]))
+            written += len(report.files)
+            errors += len(report.errors)
+        expected = s.execute(text(
+            "select (select count(*) from invoices) + (select count(*) from credit_notes)"
+        )).scalar()
+    assert errors == 0
+    assert written == expected
+
+
+def test_the_demo_history_is_stamped_paid_and_cancelled_as_cfdi(db) -> None:
+    kinds = dict(rows(db, "select cfdi_type, count(*) from cfdi_documents group by 1"))
+    invoices = scalar(db, "select count(*) from invoices where origin = 'billing_run'")
+    # most posted invoices are stamped; the last month's are partly waiting for the PAC
+    assert 0.9 * invoices <= kinds["I"] <= invoices + 2  # + the substitutes
+    assert kinds["P"] > 0
+    assert scalar(db, "select count(*) from cfdi_cancellations") == 4
+    assert scalar(db, "select count(*) from cfdi_documents where relation_type = '04'") == 2
+    # the receipts: stamped by the 5th of the month after the payment, a few later
+    receipts = rows(db, "select p.paid_at, d.stamped_at from cfdi_payments p "
+                        "join cfdi_documents d on d.id = p.cfdi_document_id")
+    late = 0
+    for paid_at, stamped_at in receipts:
+        paid, stamped = (datetime.fromisoformat(str(x)) for x in (paid_at, stamped_at))
+        deadline = (paid.date().replace(day=28) + timedelta(days=4)).replace(day=5)
+        late += stamped.date() > deadline
+    assert 0 < late < 0.15 * len(receipts)
+    # substitutes are invoices issued outside the run, folios taken from the series
+    folios = [r[0] for r in rows(db, "select folio from invoices where series = 'F' "
+                                     "order by folio")]
+    assert folios == list(range(1, len(folios) + 1))  # gap-less, substitutes included

@@ -1,4 +1,4 @@
-"""Meter readings (billing-and-collections.md, "Usage from meter readings")."""
+"""Meter readings (docs/billing.md, "Usage from meter readings")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tax per line by largest remainder (docs/billing-run.md, "Tax per line")."""
+"""Tax per line by largest remainder (docs/cfdi.md, "Tax per line")."""
 
 from __future__ import annotations
 

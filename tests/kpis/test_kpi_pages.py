@@ -53,15 +53,16 @@ def test_stage_health_counts_statuses_of_the_chosen_month(kpi_home):
         "Sin meta o sin dato": sum(r["status"] is None for r in month),
     }
     assert {k: int(v) for k, v in metrics(at).items()} == expected
-    assert sum(expected.values()) == 32  # every KPI of value-chain.md
+    assert sum(expected.values()) == 32  # every KPI of docs/value-chain.md
 
 
 def test_stage_health_tiles_show_each_kpi_with_its_status_colour(kpi_home):
     at = open_page("salud-de-etapas")
     lines = [m.value for m in at.markdown]
     # win_rate for October is 60 %: green against a 35 % target, written as in Mexico
-    assert ":green[●] Tasa de cierre" in lines
-    assert "**:green[60\\.0 %]**" in lines
+    assert ":green[●] Tasa de cierre · **:green[60\\.0 %]**" in lines
+    # every KPI has its 12-month trend drawn beside it
+    assert len(at.get("image")) == 32
     # a KPI without a target shows its value in grey (no status)
     assert any(line.startswith(":gray[●] Pipeline abierto") for line in lines)
 

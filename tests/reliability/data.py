@@ -11,7 +11,7 @@ from sqlalchemy import select
 from operational_app.domain import billing, fields, lookups, operation
 from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import read_session, write_session
-from operational_app.store.models import Account, Contract, Device, Invoice
+from operational_app.store.models import Account, Contract, Device, Invoice, MeterReading
 
 ACTOR = "reliability"
 
@@ -47,23 +47,52 @@ def readable_devices(url: str) -> list[str]:
     return list(rows)
 
 
-def add_reading(url: str, serial: str, *, mono_step: int = 137, color_step: int = 11,
-                days: int = 1, on: date | None = None) -> Reading:
+def usual_steps(url: str, serial: str, days: int) -> tuple[int, int]:
+    """How far the device's counters usually move in `days` days: its average daily usage over
+    its last 90 days of counted readings, per meter (at least one mono page; no colour where
+    the colour counter never moved). A reading moved by these steps is one the hold rules
+    accept (no spike, not stuck, no colour on a mono model), so it counts for billing."""
+    with read_session(url) as s:
+        device = lookups.find_device(s, serial)
+        rows = s.execute(
+            select(MeterReading.read_on, MeterReading.mono_counter, MeterReading.color_counter)
+            .where(MeterReading.device_id == device.id, MeterReading.deleted_at.is_(None),
+                   MeterReading.meter_reset.is_(False),
+                   MeterReading.review_status.in_(("counted", "approved")))
+            .order_by(MeterReading.read_on.desc()).limit(6)
+        ).all()
+    if len(rows) < 2:
+        return 1, 0
+    last, first = rows[0], rows[-1]
+    span = max((last.read_on - first.read_on).days, 1)
+    mono = (last.mono_counter - first.mono_counter) * days // span
+    color = (last.color_counter - first.color_counter) * days // span
+    return max(mono, 1), max(color, 0)
+
+
+def add_reading(url: str, serial: str, *, mono_step: int | None = None,
+                color_step: int | None = None, days: int = 1,
+                on: date | None = None) -> Reading:
     """A reading `days` after the device's latest one (or `on` that day), counters moved
-    forward."""
+    forward by the given steps, else by the device's usual usage (`usual_steps`). The reading
+    must count for billing: a held one would not reach the charges the scenarios check."""
     last = latest_reading(url, serial)
     with read_session(url) as s:
         device = lookups.find_device(s, serial)
         installed = (device.installed_on, device.install_mono_counter,
                      device.install_color_counter)
     base_day, mono, color = (last.read_on, last.mono, last.color) if last else installed
-    mono += mono_step
-    color += color_step
     day = on or base_day + timedelta(days=days)
+    usual = usual_steps(url, serial, max((day - base_day).days, 1))
+    mono += usual[0] if mono_step is None else mono_step
+    color += usual[1] if color_step is None else color_step
     assert day <= fields.today(), f"{day} is in the future"
     with write_session(url) as s:
-        billing.record_meter_reading(s, ACTOR, serial=serial, read_on=day, mono_counter=mono,
-                                     color_counter=color, source="manual")
+        saved = billing.record_meter_reading(s, ACTOR, serial=serial, read_on=day,
+                                             mono_counter=mono, color_counter=color,
+                                             source="manual")
+        status, reason = saved.review_status, saved.review_reason
+    assert status == "counted", f"the reading of {serial} on {day} was {status}: {reason}"
     return Reading(serial, day, mono, color)
 
 

@@ -1,4 +1,4 @@
-"""Scenario: concurrent entry (quality-bars.md, reliability 4; docs/reliability.md).
+"""Scenario: concurrent entry (docs/quality-targets.md, reliability 4; docs/reliability.md).
 
 8 writer processes × 200 transactions through the domain layer (meter readings, tickets,
 payments applied to two shared invoices, ticket responses), on SQLite and on PostgreSQL:

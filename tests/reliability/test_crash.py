@@ -1,4 +1,4 @@
-"""Scenario: crash mid-refresh (quality-bars.md, reliability 2; docs/reliability.md).
+"""Scenario: crash mid-refresh (docs/quality-targets.md, reliability 2; docs/reliability.md).
 
 `seiton refresh` runs as a subprocess in its own process group and is killed with SIGKILL
 at seeded random points of its load, build and publish phases — at least 10 times in

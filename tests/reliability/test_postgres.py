@@ -1,4 +1,4 @@
-"""PostgreSQL end to end (quality-bars.md, reliability 1 and 6; docs/reliability.md).
+"""PostgreSQL end to end (docs/quality-targets.md, reliability 1 and 6; docs/reliability.md).
 
 - `SEITON_OPERATIONAL_URL=<postgresql>`: init → demo-data (tiny) → refresh → a mart answers
   `seiton sql`; a second refresh with no change leaves every mart identical and the raw

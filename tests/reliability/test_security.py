@@ -1,4 +1,4 @@
-"""Security at the store and the login (quality-bars.md, reliability 7 and Security).
+"""Security at the store and the login (docs/quality-targets.md, reliability 7 and Security).
 
 - Posted financial documents and the audit log refuse a raw SQL UPDATE or DELETE — on
   SQLite and on PostgreSQL, for each of invoices and their lines, credit_notes and their

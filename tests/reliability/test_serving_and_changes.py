@@ -1,4 +1,4 @@
-"""Scenarios: serving while refreshing, and changed and late data (quality-bars.md,
+"""Scenarios: serving while refreshing, and changed and late data (docs/quality-targets.md,
 reliability 3 and 6; docs/reliability.md).
 
 One run, three refreshes, each after a round of writes through the domain layer, while

@@ -1,6 +1,6 @@
 {#-
-    Accounts-receivable aging as of a date D (billing-and-collections.md, "Accounts-receivable
-    aging as of a date D"), written once and rendered twice:
+    Accounts-receivable aging as of a date D (docs/collections.md, "Aging as of a date
+    D"), written once and rendered twice:
 
     - the DuckDB table macro marts.ar_aging(as_of), created by create_ar_aging_macro() as a
       post-hook of fct_ar_aging_monthly, so an analyst can ask for any day;

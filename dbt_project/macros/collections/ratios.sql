@@ -3,7 +3,7 @@
     (DuckDB's `/` on DECIMAL returns DOUBLE). numerator and denominator are money (2
     decimals); factor a positive integer (90 for DSO days, 100 for percentages).
     Null when the denominator is not positive: the ratio is undefined, not zero
-    (billing-and-collections.md, DSO and CEI).
+    (docs/collections.md, DSO and CEI).
 -#}
 {% macro ratio_half_up(numerator, denominator, factor) -%}
     case

@@ -1,4 +1,4 @@
--- billing-and-collections.md, Usage: "when an estimate overshoots, later actual usage
+-- docs/billing.md, Usage from meter readings: "when an estimate overshoots, later actual usage
 -- absorbs the difference, and the sum of usage over time equals the actual counters'
 -- difference once an actual read catches up". For devices never re-metered, at every
 -- period whose actual closing reading has caught up with the effective counter, the

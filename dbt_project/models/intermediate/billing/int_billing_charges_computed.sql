@@ -1,6 +1,6 @@
 {#-
     The charge of each contract × billing period, to the cent
-    (billing-and-collections.md, Charges):
+    (docs/billing.md, Charges):
         included pages  = round(allowance × f) half up        (f = active days / days in month)
         overage pages   = max(0, usage − included)
         overage amount  = round(overage × rate, 2), or with graduated tiers the sum of

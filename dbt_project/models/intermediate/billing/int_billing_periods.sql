@@ -1,7 +1,7 @@
 {#-
     Contract × billing period (calendar month) in which the contract is billable, up to
     the as-of month and never past it, with its active fraction and the price plan in
-    force on the period's first day (billing-and-collections.md, Periods and plans).
+    force on the period's first day (docs/billing.md, Periods and plans).
 -#}
 
 with

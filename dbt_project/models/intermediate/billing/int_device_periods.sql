@@ -1,7 +1,7 @@
 {#-
     Device × calendar month in which the device was active: from its install date through
     its removal, or its contract's end or closure, up to the as-of month. Devices count for
-    the days they were active (billing-and-collections.md, Usage from meter readings).
+    the days they were active (docs/billing.md, Usage from meter readings).
     Months before the contract becomes billable are kept (usage is measured from the
     install reading) but only billable months are charged.
 -#}

@@ -1,7 +1,7 @@
 {#-
     Invoices issued up to the as-of date for billing periods up to the as-of month, each
     net of the subtotal part of its credit notes issued up to the as-of date
-    (billing-and-collections.md, Reconciliation). The period is the invoice's
+    (docs/billing.md, Reconciliation). The period is the invoice's
     period_start month. An invoice whose CFDI is cancelled by the as-of date is left out
     (docs/cfdi.md): its period is not invoiced unless a substitute invoices it.
 -#}

@@ -1,6 +1,6 @@
 {#-
     Effective closing counters and usage per device × period
-    (billing-and-collections.md, Usage from meter readings; docs/billing.md).
+    (docs/billing.md, Usage from meter readings; The effective counter without recursion).
 
     The rule, per meter (mono, color) and within one physical meter:
         effective_k = max(effective_{k-1}, closing reading_k)            actual period

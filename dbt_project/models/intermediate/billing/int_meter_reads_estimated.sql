@@ -1,6 +1,6 @@
 {#-
     Estimated usage of the device periods with no actual reading
-    (billing-and-collections.md, Usage from meter readings): round(average daily usage ×
+    (docs/billing.md, Usage from meter readings): round(average daily usage ×
     days the device was active in the period), half up, where the average comes from the
     last actual reading on or before period end (L) and the latest reading of the same
     meter dated at least 28 days before it (R); when there is none, R is the meter's start

@@ -4,7 +4,7 @@
     never a held one, docs/meter-capture.md) up to the as-of date, numbered per device, with
     the meter each belongs to. A reading with meter_reset = true starts a new meter
     (meter_segment + 1); on the day of a replacement the old meter's final read sorts
-    before the new meter's start (billing-and-collections.md, Meter replacement).
+    before the new meter's start (docs/billing.md, Meter replacement).
 -#}
 
 with

@@ -1,5 +1,5 @@
 {#-
-    Invoices as receivables (billing-and-collections.md, aging): one row per invoice issued
+    Invoices as receivables (docs/collections.md, Aging as of a date D): one row per invoice issued
     on or before the build's as-of date, with its account, its due date — the stated due
     date, else the issue date plus the contract's payment terms — and the exchange rate to
     MXN of its issue date or the nearest earlier rate date (MXN: 1).
@@ -22,12 +22,6 @@ contracts as (
 accounts as (
 
     select * from {{ ref('stg_operational__accounts') }}
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
 
 ),
 
@@ -80,17 +74,10 @@ converted as (
 
     select
         joined.*,
-        case
-            when joined.currency = 'MXN' then joined.issued_on else fx_rates.rate_date
-        end as fx_rate_date,
-        case
-            when joined.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end as fx_rate_to_mxn,
+        {{ fx_rate_date('fx', 'joined.issued_on') }} as fx_rate_date,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from joined
-    asof left join fx_rates
-        on joined.currency = fx_rates.currency
-        and joined.issued_on >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'joined.currency', 'joined.issued_on') }}
 
 ),
 

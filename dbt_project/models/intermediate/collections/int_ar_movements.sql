@@ -1,6 +1,6 @@
 {#-
     Everything that moves an invoice's open amount, one dated row each, up to the build's
-    as-of date (billing-and-collections.md, aging; docs/collections.md):
+    as-of date (docs/collections.md, Aging as of a date D; The aging rule as implemented):
 
     - payment: a payment application, dated by the payment's received_on ("payment date"),
       settled_amount = the applied amount (reduces the open amount);

@@ -26,12 +26,6 @@ reversals as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
-
-),
-
 joined as (
 
     select
@@ -59,17 +53,10 @@ converted as (
 
     select
         joined.*,
-        case
-            when joined.currency = 'MXN' then joined.received_on else fx_rates.rate_date
-        end as fx_rate_date,
-        case
-            when joined.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end as fx_rate_to_mxn,
+        {{ fx_rate_date('fx', 'joined.received_on') }} as fx_rate_date,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from joined
-    asof left join fx_rates
-        on joined.currency = fx_rates.currency
-        and joined.received_on >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'joined.currency', 'joined.received_on') }}
 
 ),
 

@@ -1,7 +1,7 @@
 {#-
     One row per contract with its term as it stands: end date extended by renewals,
     closure date from the contract or its closure record, and the billable span
-    (billing-and-collections.md, Periods and plans: from activation, or start when no
+    (docs/billing.md, Periods and plans: from activation, or start when no
     activation is recorded, through the end or closure date, inclusive).
 -#}
 

@@ -1,7 +1,7 @@
 {#-
     billed_amount: subtotals of the invoices issued in the month, in MXN at the issue date's
     exchange rate (the nearest earlier rate when that day has none). One record per invoice.
-    Credit notes are not netted (value-chain.md: invoice subtotals).
+    Credit notes are not netted (docs/value-chain.md: invoice subtotals).
 -#}
 
 with
@@ -24,25 +24,13 @@ months as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
-
-),
-
 converted as (
 
     select
         invoices.*,
-        case
-            when invoices.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end
-            as fx_rate_to_mxn,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from invoices
-    asof left join fx_rates
-        on invoices.currency = fx_rates.currency
-        and invoices.issued_on >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'invoices.currency', 'invoices.issued_on') }}
 
 ),
 

@@ -18,12 +18,6 @@ months as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
-
-),
-
 open_at_month_end as (
 
     select
@@ -41,14 +35,9 @@ converted as (
 
     select
         open_at_month_end.*,
-        case
-            when open_at_month_end.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end as fx_rate_to_mxn,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from open_at_month_end
-    asof left join fx_rates
-        on open_at_month_end.currency = fx_rates.currency
-        and open_at_month_end.measured_through >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'open_at_month_end.currency', 'open_at_month_end.measured_through') }}
 
 ),
 

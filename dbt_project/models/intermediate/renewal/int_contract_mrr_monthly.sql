@@ -1,5 +1,5 @@
 {#-
-    Contract × month recurring fee (value-chain.md, grr_pct / nrr_pct): for each contract
+    Contract × month recurring fee (docs/value-chain.md, grr_pct / nrr_pct): for each contract
     active on the month's measurement day (the month's last day, or the as-of date in the
     as-of month: int_kpi_months.measured_through), the fixed monthly fee of the price plan
     in force on that day (the latest effective_from on or before it; the first plan before
@@ -24,12 +24,6 @@ months as (
 price_plans as (
 
     select * from {{ ref('stg_operational__price_plans') }}
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
 
 ),
 
@@ -91,15 +85,9 @@ converted as (
 
     select
         with_plan.*,
-        case
-            when with_plan.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end
-            as fx_rate_to_mxn,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from with_plan
-    asof left join fx_rates
-        on with_plan.currency = fx_rates.currency
-        and with_plan.measured_through >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'with_plan.currency', 'with_plan.measured_through') }}
 
 ),
 

@@ -1,6 +1,6 @@
 {#-
-    Collections KPIs at each month end, in MXN (billing-and-collections.md, DSO and CEI;
-    value-chain.md, dso_days, cei_pct, overdue_60_pct). Open AR is the month-end aging
+    Collections KPIs at each month end, in MXN (docs/collections.md, DSO and CEI;
+    docs/value-chain.md, dso_days, cei_pct, overdue_60_pct). Open AR is the month-end aging
     (fct_ar_aging_monthly) converted at each invoice's issue-date rate:
 
       dso_days       = open AR at M ÷ invoice totals issued in the 90 days ending at M
@@ -60,7 +60,9 @@ invoiced as (
         sum(documents.total_mxn) filter (
             where documents.issued_on >= month_ends.month
         ) as invoiced_mxn,
-        count(*) as invoices_90d_count,
+        -- invoices with an MXN value: one issued before its currency's first exchange rate
+        -- is a data issue (fct_data_issues), left out of the ratio's both sides
+        count(documents.total_mxn) as invoices_90d_count,
         sum(documents.total_mxn) as invoiced_90d_mxn,
     from month_ends
     inner join documents

@@ -1,6 +1,6 @@
 {#-
     Customer credit as of the build's as-of date: what is left of each payment after its
-    applications (billing-and-collections.md: shown apart, never netted into the aging
+    applications (docs/collections.md: shown apart, never netted into the aging
     buckets). Same rule as marts.unapplied_payments(as_of), created by the post-hook.
 -#}
 

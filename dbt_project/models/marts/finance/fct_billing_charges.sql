@@ -1,5 +1,5 @@
 {#-
-    The computed charge of each contract × billing period (billing-and-collections.md,
+    The computed charge of each contract × billing period (docs/billing.md,
     Charges), in the contract's currency, with MXN equivalents at the exchange rate of the
     period end or the nearest earlier rate date (docs/billing.md).
 -#}
@@ -12,27 +12,14 @@ charges as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
-
-),
-
 converted as (
 
     select
         charges.*,
-        case
-            when charges.currency = 'MXN' then charges.period_end else fx_rates.rate_date
-        end as fx_rate_date,
-        case
-            when charges.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end as fx_rate_to_mxn,
+        {{ fx_rate_date('fx', 'charges.period_end') }} as fx_rate_date,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from charges
-    asof left join fx_rates
-        on charges.currency = fx_rates.currency
-        and charges.period_end >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'charges.currency', 'charges.period_end') }}
 
 ),
 

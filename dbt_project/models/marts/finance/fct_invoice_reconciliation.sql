@@ -1,6 +1,6 @@
 {#-
     Computed charge vs invoiced amount per contract × billing period
-    (billing-and-collections.md, Reconciliation): invoiced = subtotals of the invoices
+    (docs/billing.md, Reconciliation): invoiced = subtotals of the invoices
     for the contract and period, minus the subtotal part of their credit notes;
     difference = invoiced − expected. A side with nothing counts 0.00 so the difference is
     always defined; the status says which side is missing. The as-of month, while it has

@@ -1,5 +1,5 @@
 {#-
-    Lead to cash, one row per won opportunity (value-chain.md: "the lead-to-cash view
+    Lead to cash, one row per won opportunity (docs/value-chain.md: "the lead-to-cash view
     follows cohorts from opportunity to collected cash"): the won month is the cohort;
     then the contract's activation, the customer's acceptance (go-live), the first invoice
     and the first cash received against the contract's invoices, with the days from winning
@@ -53,25 +53,13 @@ reversals as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
-
-),
-
 invoices_converted as (
 
     select
         invoices.*,
-        case
-            when invoices.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end
-            as fx_rate_to_mxn,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from invoices
-    asof left join fx_rates
-        on invoices.currency = fx_rates.currency
-        and invoices.issued_on >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'invoices.currency', 'invoices.issued_on') }}
 
 ),
 
@@ -109,15 +97,9 @@ cash_converted as (
 
     select
         cash.*,
-        case
-            when cash.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end
-            as fx_rate_to_mxn,
+        fx.mxn_per_unit as fx_rate_to_mxn,
     from cash
-    asof left join fx_rates
-        on cash.currency = fx_rates.currency
-        and cash.received_on >= fx_rates.rate_date
+    {{ fx_asof_join('fx', 'cash.currency', 'cash.received_on') }}
 
 ),
 

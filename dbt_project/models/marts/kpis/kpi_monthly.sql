@@ -1,7 +1,8 @@
 {#-
     Every KPI of value-chain.md for every month from the first month of recorded activity
-    through the as-of month (int_kpi_months), with its target, amber threshold and status
-    from the kpi_catalog seed. Values come from the KPI's records (fct_kpi_records) by the
+    through the as-of month (int_kpi_months), with the target and amber threshold in force
+    that month (int_kpi_targets_resolved: the latest change set in the app, else the
+    kpi_catalog seed's default) and the status it gives. Values come from the KPI's records (fct_kpi_records) by the
     KPI's aggregation (macros/kpis/kpis.sql, kpi_definitions), or, for dso_days, cei_pct
     and overdue_60_pct, from the collections mart fct_collections_monthly. A KPI with no
     denominator in a month is null, not zero; counts and amounts are 0 when nothing
@@ -28,6 +29,12 @@ stages as (
 months as (
 
     select * from {{ ref('int_kpi_months') }}
+
+),
+
+targets as (
+
+    select * from {{ ref('int_kpi_targets_resolved') }}
 
 ),
 
@@ -118,8 +125,9 @@ grid as (
         catalog.name_en,
         catalog.unit,
         catalog.direction,
-        catalog.target,
-        catalog.amber,
+        targets.target,
+        targets.amber,
+        targets.target_source,
         definitions.aggregation,
         definitions.kpi_order,
         months.month,
@@ -130,6 +138,9 @@ grid as (
     cross join months
     left join definitions
         on catalog.kpi_code = definitions.kpi_code
+    left join targets
+        on catalog.kpi_code = targets.kpi_code
+        and months.month = targets.month
 
 ),
 
@@ -184,6 +195,7 @@ final as (
         value,
         cast(target as decimal(20, 4)) as target,
         cast(amber as decimal(20, 4)) as amber,
+        cast(target_source as varchar) as target_source,
         cast(
             case
                 when value is null or target is null then null

@@ -1,5 +1,5 @@
 {#-
-    One row per opportunity (value-chain.md, sales): funnel dates, outcome, cycle days and
+    One row per opportunity (docs/value-chain.md, sales): funnel dates, outcome, cycle days and
     the deciding proposal's price, cost and margin. The deciding proposal is the accepted
     one (the latest if several), else the latest proposal sent. Amounts are in the
     opportunity's or proposal's currency, with MXN equivalents at the exchange rate of the
@@ -36,12 +36,6 @@ proposals as (
 contracts as (
 
     select * from {{ ref('stg_operational__contracts') }}
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('stg_operational__fx_rates') }}
 
 ),
 
@@ -126,15 +120,9 @@ amount_fx as (
 
     select
         joined.*,
-        case
-            when joined.currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end
-            as amount_fx_rate,
+        amount_rate.mxn_per_unit as amount_fx_rate,
     from joined
-    asof left join fx_rates
-        on joined.currency = fx_rates.currency
-        and joined.amount_fx_date >= fx_rates.rate_date
+    {{ fx_asof_join('amount_rate', 'joined.currency', 'joined.amount_fx_date') }}
 
 ),
 
@@ -142,15 +130,9 @@ proposal_fx as (
 
     select
         amount_fx.*,
-        case
-            when amount_fx.proposal_currency is null then null
-            when amount_fx.proposal_currency = 'MXN' then cast(1 as decimal(18, 6))
-            else fx_rates.mxn_per_unit
-        end as proposal_fx_rate,
+        proposal_rate.mxn_per_unit as proposal_fx_rate,
     from amount_fx
-    asof left join fx_rates
-        on amount_fx.proposal_currency = fx_rates.currency
-        and amount_fx.proposal_fx_date >= fx_rates.rate_date
+    {{ fx_asof_join('proposal_rate', 'amount_fx.proposal_currency', 'amount_fx.proposal_fx_date') }}
 
 ),
 

@@ -1,7 +1,8 @@
 """Posted financial documents and the audit log cannot be updated or deleted.
 
 The domain layer already refuses such writes; these triggers make a stray SQL UPDATE or
-DELETE fail too (quality-bars.md, financial immutability).
+DELETE fail too (docs/quality-targets.md, reliability 7; docs/operational-store.md,
+"Immutability").
 
 Revision ID: 0002
 Revises: 0001
