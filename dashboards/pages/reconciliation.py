@@ -70,6 +70,9 @@ register({
     "rec_c_credit_count": {"es": "Notas de crédito", "en": "Credit notes"},
     "rec_c_credited": {"es": "Acreditado (subtotal)", "en": "Credited (subtotal)"},
     "rec_c_estimated": {"es": "Lecturas estimadas", "en": "Estimated reads"},
+    # why the case is what it is (marts.fct_reconciliation_causes; docs/billing-run.md)
+    "rec_c_cause": {"es": "Causa", "en": "Cause"},
+    "rec_cause": {"es": "Causa", "en": "Cause"},
     "rec_c_invoice": {"es": "Factura", "en": "Invoice"},
     "rec_c_issued": {"es": "Emisión", "en": "Issued"},
     "rec_c_due": {"es": "Vencimiento", "en": "Due"},
@@ -106,9 +109,11 @@ CASES_SQL = """
 select r.status, r.contract_number, r.account_code, a.account_name, r.period_start, r.currency,
        r.expected_subtotal, r.invoiced_subtotal, r.difference, r.invoice_count,
        r.invoice_numbers, r.invoice_subtotal, r.credit_note_count, r.credited_subtotal,
-       r.has_estimated_reads
+       r.has_estimated_reads, c.cause
 from marts.fct_invoice_reconciliation r
 left join marts.dim_account a on a.account_code = r.account_code
+left join marts.fct_reconciliation_causes c
+    on c.contract_number = r.contract_number and c.period_start = r.period_start
 where list_contains(string_split(?::varchar, ','), r.status) and (?::date is null or r.period_start = ?::date)
 order by r.period_start desc, abs(r.difference) desc, r.contract_number
 """
@@ -130,7 +135,10 @@ order by r.status, r.currency
 """
 
 CASE_SQL = """
-select * from marts.fct_invoice_reconciliation where contract_number = ? and period_start = ?::date
+select r.*, c.cause from marts.fct_invoice_reconciliation r
+left join marts.fct_reconciliation_causes c
+    on c.contract_number = r.contract_number and c.period_start = r.period_start
+where r.contract_number = ? and r.period_start = ?::date
 """
 
 INVOICES_SQL = """
@@ -298,7 +306,7 @@ def _cases_view(cases: pd.DataFrame) -> pd.DataFrame:
         "invoice_numbers": t("rec_c_invoice_numbers"),
         "invoice_subtotal": t("rec_c_invoice_subtotal"),
         "credit_note_count": t("rec_c_credit_count"), "credited_subtotal": t("rec_c_credited"),
-        "has_estimated_reads": t("rec_c_estimated")})
+        "has_estimated_reads": t("rec_c_estimated"), "cause": t("rec_c_cause")})
 
 
 def _case_detail(contract: str, period: date) -> dict[str, pd.DataFrame]:
@@ -313,6 +321,8 @@ def _case_detail(contract: str, period: date) -> dict[str, pd.DataFrame]:
     m[2].metric(f"{t('rec_invoiced')} ({r.currency})", charges_page.fmt_money(r.invoiced_subtotal))
     m[3].metric(t("rec_credited"), charges_page.fmt_money(r.credited_subtotal))
     m[4].metric(t("rec_difference"), charges_page.fmt_money(r.difference))
+    if isinstance(r.cause, str) and r.cause:
+        st.info(f"{t('rec_cause')}: {r.cause}")
 
     invoices = queries.df(INVOICES_SQL, (contract, period)).rename(columns={
         "invoice_number": t("rec_c_invoice"), "issued_on": t("rec_c_issued"),

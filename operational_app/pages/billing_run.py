@@ -59,6 +59,7 @@ register({
                       "en": "A draft's own issue date"},
     "brun_set_date_button": {"es": "Guardar la fecha", "en": "Save the date"},
     "brun_done": {"es": "Hecho", "en": "Done"},
+    "brun_working": {"es": "Corriendo la emisión…", "en": "Running the billing run…"},
 })
 
 ACTIONS_KEY = "brun_last_report"
@@ -104,8 +105,9 @@ def _show_errors(exc: ValidationError) -> None:
 def _run(user: str, period: date, *, post: bool, dry_run: bool, issue: date,
          refresh: bool) -> None:
     try:
-        report = billing_run.bill(user, period, post=post, dry_run=dry_run, issue_date=issue,
-                                  refresh=refresh)
+        with st.spinner(t("brun_working")):
+            report = billing_run.bill(user, period, post=post, dry_run=dry_run,
+                                      issue_date=issue, refresh=refresh)
     except ValidationError as exc:
         _show_errors(exc)
         return

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -105,3 +106,29 @@ def test_a_director_sees_the_run_read_only(home: Path) -> None:  # noqa: F811
     at = open_page("director", "director")
     assert "brun_post" not in [b.key for b in at.button]
     assert any("Solo Finanzas" in i.value for i in at.info)
+
+
+def test_the_reconciliation_page_explains_each_case(billed_home: Path,  # noqa: F811
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case off `matched` in the demo has its cause, from what really happened:
+    an exclusion shows finance's reason, a hand-typed invoice says so."""
+    monkeypatch.setenv("SEITON_HOME", str(billed_home))
+    from seiton.webapp.auth import CurrentUser
+
+    at = AppTest.from_file(str(MAIN), default_timeout=120)
+    at.session_state["user"] = CurrentUser("finanzas", "finanzas", "finance", None)
+    at.session_state["last_seen"] = time.time()
+    at._page_hash = calc_hash("conciliacion")  # noqa: SLF001
+    at.run()
+    assert not at.exception, at.exception
+    cases = next(f.value for f in at.dataframe if "Causa" in f.value.columns)
+    assert len(cases) > 0
+    assert cases["Causa"].map(lambda c: isinstance(c, str) and len(c) > 10).all()
+    reasons = {r for (r,) in sql(f"sqlite:///{billed_home / 'operational.db'}",
+                                 "select reason from billing_exclusions where deleted_at is null")}
+    shown = " ".join(cases["Causa"])
+    assert reasons and all(r in shown for r in reasons)
+    causes = dict(mart(billed_home, "select cause_code, count(*) from "
+                                    "marts.fct_reconciliation_causes group by 1"))
+    assert causes.get("excluded") == len(reasons)
+    assert causes.get("typed_by_hand_without_charge", 0) + causes.get("typed_by_hand_again", 0) >= 1

@@ -152,38 +152,59 @@ coded as (
 
 ),
 
+-- the causes in words (VALUES names its columns col0, col1)
+cause_texts as (
+
+    select
+        col0 as cause_code,
+        col1 as cause_text,
+    from (
+        values
+        (
+            'adjusted', 'Lecturas llegadas después de emitir; una emisión posterior lo ajustó '
+            || '(factura de ajuste o nota de crédito).'
+        ),
+        ('billing_run', 'Facturado por la emisión de facturas, igual al cargo.'),
+        (
+            'invoiced_outside_run', 'Facturado fuera de la emisión (capturado a mano o '
+            || 'importado), igual al cargo.'
+        ),
+        ('excluded', 'Excluido de la emisión por Finanzas: '),
+        ('draft_not_posted', 'Hay un borrador sin emitir.'),
+        ('not_run_yet', 'La emisión del periodo aún no se ha corrido.'),
+        (
+            'typed_by_hand_without_charge', 'Factura capturada a mano para un periodo sin cargo '
+            || '(p. ej. después de una terminación registrada tarde).'
+        ),
+        ('charge_gone', 'El periodo ya no tiene cargo (contrato cerrado o fuera de vigencia).'),
+        (
+            'typed_by_hand_again', 'Además de la factura de la emisión se capturó otra a mano '
+            || 'en el ERP (duplicada).'
+        ),
+        (
+            'charge_changed_after_posting', 'El cargo cambió después de emitir (lecturas tardías '
+            || 'o corregidas); la próxima emisión del periodo propone el ajuste.'
+        ),
+        ('typed_by_hand_differs', 'Factura capturada a mano con un importe distinto del cargo.')
+    )
+
+),
+
 final as (
 
     select
-        contract_number,
-        period_start,
-        status,
-        cause_code,
-        case cause_code
-            when 'adjusted' then 'Lecturas llegadas después de emitir; una emisión posterior '
-                || 'lo ajustó (factura de ajuste o nota de crédito).'
-            when 'billing_run' then 'Facturado por la emisión de facturas, igual al cargo.'
-            when 'invoiced_outside_run' then 'Facturado fuera de la emisión (capturado a mano '
-                || 'o importado), igual al cargo.'
-            when 'excluded' then 'Excluido de la emisión por Finanzas: ' || exclusion_reason
-            when 'draft_not_posted' then 'Hay un borrador sin emitir.'
-            when 'not_run_yet' then 'La emisión del periodo aún no se ha corrido.'
-            when 'typed_by_hand_without_charge' then 'Factura capturada a mano para un periodo '
-                || 'sin cargo (p. ej. después de una terminación registrada tarde).'
-            when 'charge_gone' then 'El periodo ya no tiene cargo (contrato cerrado o fuera '
-                || 'de vigencia).'
-            when 'typed_by_hand_again' then 'Además de la factura de la emisión se capturó otra '
-                || 'a mano en el ERP (duplicada).'
-            when 'charge_changed_after_posting' then 'El cargo cambió después de emitir '
-                || '(lecturas tardías o corregidas); la próxima emisión del periodo propone '
-                || 'el ajuste.'
-            else 'Factura capturada a mano con un importe distinto del cargo.'
-        end as cause,
-        exclusion_reason,
-        run_invoices,
-        run_adjustments,
-        other_invoices,
+        coded.contract_number,
+        coded.period_start,
+        coded.status,
+        coded.cause_code,
+        cause_texts.cause_text || coalesce(coded.exclusion_reason, '') as cause,
+        coded.exclusion_reason,
+        coded.run_invoices,
+        coded.run_adjustments,
+        coded.other_invoices,
     from coded
+    inner join cause_texts
+        on coded.cause_code = cause_texts.cause_code
 
 )
 
