@@ -104,6 +104,18 @@ def _compared(table: str) -> list[str]:
     return [c.name for c in Base.metadata.tables[table].columns if c.name not in NOT_COMPARED]
 
 
+def _without_stamps(rows: list[tuple]) -> list[tuple]:
+    """Audit rows with the system timestamps of their snapshots left out (the clock at the
+    write: the CFDI phase's per-row audit of settings and documents carries them)."""
+    def strip(text: str | None) -> object:
+        if not text:
+            return text
+        data = json.loads(text)
+        return {k: v for k, v in data.items() if k not in NOT_COMPARED} \
+            if isinstance(data, dict) else data
+    return [(*r[:4], strip(r[4]), strip(r[5])) for r in rows]
+
+
 def test_fast_path_writes_the_domain_functions_rows(dbs, fast_calls):
     """Row for row, ids and foreign keys included, in every table (the audit's batch rows
     too): the fast path writes what the domain functions write."""
@@ -114,7 +126,10 @@ def test_fast_path_writes_the_domain_functions_rows(dbs, fast_calls):
     for table in sorted(Base.metadata.tables):
         cols = _compared(table)
         sql = f"select {', '.join(cols)} from {table} order by id"
-        assert q(fast_db, sql) == q(slow_db, sql), table
+        if table == "audit_log":
+            assert _without_stamps(q(fast_db, sql)) == _without_stamps(q(slow_db, sql)), table
+        else:
+            assert q(fast_db, sql) == q(slow_db, sql), table
     # stored alike, byte for byte (SQLite keeps what it is given: text stamps, 0/1 flags)
     for table in FAST_TABLES:
         cols = [c.name for c in Base.metadata.tables[table].columns]
