@@ -506,7 +506,10 @@ def test_fast_path_on_postgresql_writes_the_same_rows(dbs, pg_url):
             if name == "audit_log":
                 stmt = stmt.where(table.c.entity.in_(FAST_TABLES))
             with pg.connect() as a, lite.connect() as b:
-                assert a.execute(stmt).all() == b.execute(stmt).all(), name
+                got, want = a.execute(stmt).all(), b.execute(stmt).all()
+                if name == "audit_log":  # the CFDI phase's per-row snapshots carry the clock
+                    got, want = _without_stamps(got), _without_stamps(want)
+                assert got == want, name
         with write_session(pg_url) as session:
             last = session.scalar(select(Ticket).order_by(Ticket.id.desc()).limit(1))
             new = operation.open_ticket(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -96,14 +97,18 @@ def test_dbt_unit_tests_pass(refreshed) -> None:
 
 
 def test_incremental_refresh_equals_a_full_rebuild(refreshed, tmp_path: Path) -> None:
-    a, first = refreshed
+    a, _ = refreshed
     b = tmp_path / "full"
     new_reads = change_the_business(a)
     seiton(a, "refresh", "--quiet")
     second = loaded_rows(a / "warehouse.published.duckdb")
-    # incremental: only the new day's readings and the withdrawn one were read again
+    # incremental: only the new day's readings and the withdrawn one were read again (the
+    # first publish may have loaded few: the demo's billing run refreshed this home while
+    # generating it, so compare with what the store holds)
+    with sqlite3.connect(a / "operational.db") as con:
+        (stored,) = con.execute("select count(*) from meter_readings").fetchone()
     assert second["meter_readings"] == new_reads + 1
-    assert second["meter_readings"] < first["meter_readings"] / 10
+    assert second["meter_readings"] < stored / 10
 
     b.mkdir()
     for name in ("operational.db", "operational.db-wal"):  # the WAL, if not checkpointed
