@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from operational_app.cfdi import export, pac
 from operational_app.csv_import import import_dir
+from operational_app.demo import params as P
 from operational_app.domain import billing_run, fiscal
 from operational_app.domain import cfdi as cfdi_domain
 from operational_app.store.engine import read_session, write_session
@@ -41,7 +42,7 @@ from operational_app.store.models import (
     PaymentReversal,
 )
 
-ACTOR = "demo-pac"
+ACTOR = P.ACTOR_FINANCE  # finance imports what the PAC stamped (a demo user)
 ISSUER = {"issuer_rfc": "SSI160301K55", "issuer_name": "Seiton Servicios de Impresion",
           "issuer_regime": "601", "issuer_postal_code": "06600"}
 # real postal codes of the cities the demo's customers are in (c_CodigoPostal)

@@ -598,12 +598,13 @@ def test_one_audit_row_per_bulk_batch_counts_every_reading(dbs):
     imported = q(db, "select count(*) from invoices where origin = 'cfdi_import'")[0][0]
     assert other + imported == q(db, "select count(*) from invoices")[0][0]
     # … except what comes after the business, written as users write it, one audit row per
-    # write: the CFDI phase (fiscal data by admin, `seiton import` of the PAC's files —
-    # substitutes included) and the director's target change (cfdi_story.py, targets.py)
+    # write: the CFDI phase (fiscal data by admin, finance's `seiton import` of the PAC's
+    # files — substitutes included) and the director's target change (cfdi_story.py,
+    # targets.py)
     per_row = dict(q(db, "select username, count(*) from audit_log where action <> 'bulk' "
                          "group by username"))
-    assert set(per_row) <= {"admin", "demo-pac", "director"}, per_row
-    assert per_row.get("demo-pac", 0) > 0 and per_row.get("director", 0) == 1
+    assert set(per_row) <= {"admin", "finanzas", "director"}, per_row
+    assert per_row.get("finanzas", 0) > 0 and per_row.get("director", 0) == 1
 
 
 def _c(text: str) -> int:
