@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -33,8 +34,11 @@ def small(demo_home: Path, tmp_path_factory: pytest.TempPathFactory  # noqa: F81
     make test a second small generation."""
     assert DEMO_UNTIL == UNTIL.isoformat()
     folder = tmp_path_factory.mktemp("demo_small")
-    for name in ("operational.db", "warehouse.published.duckdb"):
-        shutil.copy2(demo_home / name, folder / name)
+    # the backup API reads through the WAL: a plain file copy can miss the last writes
+    with sqlite3.connect(demo_home / "operational.db") as src, \
+            sqlite3.connect(folder / "operational.db") as dst:
+        src.backup(dst)
+    shutil.copy2(demo_home / "warehouse.published.duckdb", folder / "warehouse.published.duckdb")
     url = f"sqlite:///{folder / 'operational.db'}"
     dispose_engines()
     yield url, table_counts(url)
