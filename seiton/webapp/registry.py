@@ -28,7 +28,7 @@ from operational_app.domain import reference
 STAGES = ("sales", "formalization", "implementation", "operation", "billing", "renewal")
 
 # The finance role records what the Finanzas area is responsible for, in the billing stage
-# only (interfaces.md: finance sees billing, reconciliation and collections).
+# only (docs/interfaces.md "Roles": finance sees billing, reconciliation and collections).
 FINANCE_AREA = "finanzas"
 FINANCE_STAGE = "billing"
 
