@@ -128,7 +128,7 @@ class Billing:
         issued = self.issue_day(month_end(period))
         if c.closure_recorded_on is not None and issued >= c.closure_recorded_on:
             return
-        plan = c.plan_on(period) or c.plans[0].terms
+        plan = c.plan_on(period)
         inv = self.new_invoice(c, period, issued, plan.fixed_monthly_fee, "mistaken")
         if rng.random() < 0.5 and c.closure_recorded_on is not None:
             on = workday(c.closure_recorded_on + timedelta(days=rng.randint(1, 15)))

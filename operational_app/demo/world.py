@@ -220,13 +220,16 @@ class Contract:
     def last_day(self) -> date:
         return self.closed_on or self.final_end or self.end
 
-    def plan_on(self, period_start: date) -> PlanTerms | None:
-        best = None
-        for change in self.plans:
-            if change.terms.effective_from <= period_start and (
-                best is None or change.terms.effective_from > best.effective_from
-            ):
-                best = change.terms
+    def plan_on(self, day: date) -> PlanTerms:
+        """The plan in force on `day`, by the warehouse's rule (dbt_project/macros/
+        price_plans.sql): the latest version effective on or before it; the first version
+        before any."""
+        versions = sorted((change.terms for change in self.plans),
+                          key=lambda terms: terms.effective_from)
+        best = versions[0]
+        for terms in versions:
+            if terms.effective_from <= day:
+                best = terms
         return best
 
     def active_devices_on(self, day: date) -> list[Device]:
@@ -1019,7 +1022,7 @@ class Planner:
             effective = next_month_start(day)
             if any(p.terms.effective_from == effective for p in c.plans):
                 continue
-            current = c.plan_on(day) or c.plans[-1].terms
+            current = c.plan_on(day)
             later = [p for p in c.plans if p.terms.effective_from > effective]
             if later:
                 continue

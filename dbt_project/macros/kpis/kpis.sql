@@ -8,42 +8,42 @@
       count      value = Σ numerator (records flagged 1)      (0 without records)
       sum        value = Σ numerator (an amount)              (0 without records)
       external   value computed by another mart at month grain (collections)
-    `model` is the intermediate model holding the KPI's records (the drill-down rows).
+    `model` is the model (models/marts/kpis/records/) holding the KPI's records (the drill-down rows).
 -#}
 {% macro kpi_definitions() -%}
     {{ return({
-        'win_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__win_rate'},
-        'lead_qualification_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__lead_qualification_rate'},
-        'sales_cycle_days': {'aggregation': 'median', 'model': 'int_kpi__sales_cycle_days'},
-        'open_pipeline_amount': {'aggregation': 'sum', 'model': 'int_kpi__open_pipeline_amount'},
-        'won_margin_pct': {'aggregation': 'ratio_pct', 'model': 'int_kpi__won_margin_pct'},
-        'formalization_days': {'aggregation': 'median', 'model': 'int_kpi__formalization_days'},
-        'first_pass_approval_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__first_pass_approval_rate'},
-        'below_margin_floor': {'aggregation': 'count', 'model': 'int_kpi__below_margin_floor'},
-        'won_not_active': {'aggregation': 'count', 'model': 'int_kpi__won_not_active'},
-        'go_live_days': {'aggregation': 'median', 'model': 'int_kpi__go_live_days'},
-        'on_time_go_live_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__on_time_go_live_rate'},
-        'devices_installed': {'aggregation': 'count', 'model': 'int_kpi__devices_installed'},
-        'sla_response_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__sla_response_rate'},
-        'sla_resolution_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__sla_resolution_rate'},
-        'mttr_hours': {'aggregation': 'mean', 'model': 'int_kpi__mttr_hours'},
-        'first_time_fix_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__first_time_fix_rate'},
-        'preventive_compliance_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__preventive_compliance_rate'},
-        'consumables_on_time_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__consumables_on_time_rate'},
-        'device_uptime_pct': {'aggregation': 'ratio_pct', 'model': 'int_kpi__device_uptime_pct'},
-        'billed_amount': {'aggregation': 'sum', 'model': 'int_kpi__billed_amount'},
-        'actual_read_coverage': {'aggregation': 'ratio_pct', 'model': 'int_kpi__actual_read_coverage'},
-        'billing_accuracy': {'aggregation': 'ratio_pct', 'model': 'int_kpi__billing_accuracy'},
-        'billing_cycle_days': {'aggregation': 'median', 'model': 'int_kpi__billing_cycle_days'},
+        'win_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__win_rate'},
+        'lead_qualification_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__lead_qualification_rate'},
+        'sales_cycle_days': {'aggregation': 'median', 'model': 'fct_kpi_records__sales_cycle_days'},
+        'open_pipeline_amount': {'aggregation': 'sum', 'model': 'fct_kpi_records__open_pipeline_amount'},
+        'won_margin_pct': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__won_margin_pct'},
+        'formalization_days': {'aggregation': 'median', 'model': 'fct_kpi_records__formalization_days'},
+        'first_pass_approval_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__first_pass_approval_rate'},
+        'below_margin_floor': {'aggregation': 'count', 'model': 'fct_kpi_records__below_margin_floor'},
+        'won_not_active': {'aggregation': 'count', 'model': 'fct_kpi_records__won_not_active'},
+        'go_live_days': {'aggregation': 'median', 'model': 'fct_kpi_records__go_live_days'},
+        'on_time_go_live_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__on_time_go_live_rate'},
+        'devices_installed': {'aggregation': 'count', 'model': 'fct_kpi_records__devices_installed'},
+        'sla_response_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__sla_response_rate'},
+        'sla_resolution_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__sla_resolution_rate'},
+        'mttr_hours': {'aggregation': 'mean', 'model': 'fct_kpi_records__mttr_hours'},
+        'first_time_fix_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__first_time_fix_rate'},
+        'preventive_compliance_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__preventive_compliance_rate'},
+        'consumables_on_time_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__consumables_on_time_rate'},
+        'device_uptime_pct': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__device_uptime_pct'},
+        'billed_amount': {'aggregation': 'sum', 'model': 'fct_kpi_records__billed_amount'},
+        'actual_read_coverage': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__actual_read_coverage'},
+        'billing_accuracy': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__billing_accuracy'},
+        'billing_cycle_days': {'aggregation': 'median', 'model': 'fct_kpi_records__billing_cycle_days'},
         'dso_days': {'aggregation': 'external', 'model': none},
         'cei_pct': {'aggregation': 'external', 'model': none},
         'overdue_60_pct': {'aggregation': 'external', 'model': none},
-        'payment_receipt_on_time_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__payment_receipt_on_time_rate'},
-        'renewal_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__renewal_rate'},
-        'logo_churn_rate': {'aggregation': 'ratio_pct', 'model': 'int_kpi__logo_churn_rate'},
-        'grr_pct': {'aggregation': 'ratio_pct', 'model': 'int_kpi__grr_pct'},
-        'nrr_pct': {'aggregation': 'ratio_pct', 'model': 'int_kpi__nrr_pct'},
-        'expiring_unattended': {'aggregation': 'count', 'model': 'int_kpi__expiring_unattended'},
+        'payment_receipt_on_time_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__payment_receipt_on_time_rate'},
+        'renewal_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__renewal_rate'},
+        'logo_churn_rate': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__logo_churn_rate'},
+        'grr_pct': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__grr_pct'},
+        'nrr_pct': {'aggregation': 'ratio_pct', 'model': 'fct_kpi_records__nrr_pct'},
+        'expiring_unattended': {'aggregation': 'count', 'model': 'fct_kpi_records__expiring_unattended'},
     }) }}
 {%- endmacro %}
 
@@ -73,7 +73,7 @@
 {%- endmacro %}
 
 {#-
-    The columns every int_kpi__* model returns, in this order (fct_kpi_records unions them):
+    The columns every fct_kpi_records__* model returns, in this order (fct_kpi_records unions them):
     kpi_code, month, record_type, record_key, record_date, account_code, contract_number,
     numerator, denominator, detail.
 -#}

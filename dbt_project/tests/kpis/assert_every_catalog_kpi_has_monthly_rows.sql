@@ -1,6 +1,9 @@
 {#-
     Every KPI of the catalog has a row in kpi_monthly for every reported month, and a known
-    aggregation (a catalog row with no formula in macros/kpis/kpis.sql fails here).
+    aggregation (a catalog row with no formula in macros/kpis/kpis.sql fails here), and
+    every formula of kpi_definitions() has its catalog row (names, unit, targets): the seed
+    owns what a KPI is called and aims at, the macro how its figure is computed, and this
+    test keeps the two lists one.
 -#}
 
 with
@@ -20,6 +23,18 @@ months as (
 kpi_monthly as (
 
     select * from {{ ref('kpi_monthly') }}
+
+),
+
+defined as (
+
+    select definitions.kpi_code
+    from (
+        values
+        {% for kpi_code in kpi_definitions() -%}
+            ('{{ kpi_code }}'){% if not loop.last %},{% endif %}
+        {% endfor %}
+    ) as definitions (kpi_code)
 
 ),
 
@@ -64,6 +79,17 @@ final as (
         'no aggregation defined' as problem,
     from kpi_monthly
     where kpi_monthly.aggregation is null
+
+    union all
+
+    select
+        defined.kpi_code,
+        null as month,
+        'formula without a catalog row' as problem,
+    from defined
+    left join catalog
+        on defined.kpi_code = catalog.kpi_code
+    where catalog.kpi_code is null
 
 )
 

@@ -15,7 +15,7 @@ contracts as (
 
 price_plans as (
 
-    select * from {{ ref('stg_operational__price_plans') }}
+    {{ price_plans_in_force(ref('stg_operational__price_plans')) }}
 
 ),
 
@@ -66,29 +66,6 @@ spans as (
 
 ),
 
--- the plan in force on the period's first day; before the first plan, the first plan
-plans_ranked as (
-
-    select
-        spans.contract_id,
-        spans.period_start,
-        price_plans.price_plan_id,
-        row_number() over (
-            partition by spans.contract_id, spans.period_start
-            order by
-                price_plans.effective_from > spans.period_start,
-                case
-                    when price_plans.effective_from <= spans.period_start
-                        then price_plans.effective_from
-                end desc nulls last,
-                price_plans.effective_from
-        ) as plan_rank,
-    from spans
-    inner join price_plans
-        on spans.contract_id = price_plans.contract_id
-
-),
-
 final as (
 
     select
@@ -121,12 +98,10 @@ final as (
         price_plans.color_rate,
         price_plans.minimum_monthly_charge,
     from spans
-    left join plans_ranked
-        on spans.contract_id = plans_ranked.contract_id
-        and spans.period_start = plans_ranked.period_start
-        and plans_ranked.plan_rank = 1
+    -- the plan in force on the period's first day (macros/price_plans.sql)
     left join price_plans
-        on plans_ranked.price_plan_id = price_plans.price_plan_id
+        on spans.contract_id = price_plans.contract_id
+        and {{ plan_in_force_on('price_plans', 'spans.period_start') }}
 
 )
 

@@ -2,9 +2,9 @@
     Contract × month recurring fee (docs/value-chain.md, grr_pct / nrr_pct): for each contract
     active on the month's measurement day (the month's last day, or the as-of date in the
     as-of month: int_kpi_months.measured_through), the fixed monthly fee of the price plan
-    in force on that day (the latest effective_from on or before it; the first plan before
-    any), in MXN at that day's exchange rate (the nearest earlier rate when the day has
-    none). Usage overage is not recurring and is left out.
+    in force on that day (macros/price_plans.sql: the latest effective_from on or before
+    it; the first plan before any), in MXN at that day's exchange rate (the nearest
+    earlier rate when the day has none). Usage overage is not recurring and is left out.
 -#}
 
 with
@@ -23,7 +23,7 @@ months as (
 
 price_plans as (
 
-    select * from {{ ref('stg_operational__price_plans') }}
+    {{ price_plans_in_force(ref('stg_operational__price_plans')) }}
 
 ),
 
@@ -44,40 +44,17 @@ active as (
 
 ),
 
-plans_ranked as (
-
-    select
-        active.contract_id,
-        active.month,
-        price_plans.price_plan_id,
-        price_plans.fixed_monthly_fee,
-        row_number() over (
-            partition by active.contract_id, active.month
-            order by
-                price_plans.effective_from > active.measured_through,
-                case
-                    when price_plans.effective_from <= active.measured_through
-                        then price_plans.effective_from
-                end desc nulls last,
-                price_plans.effective_from
-        ) as plan_rank,
-    from active
-    inner join price_plans
-        on active.contract_id = price_plans.contract_id
-
-),
-
 with_plan as (
 
     select
         active.*,
-        plans_ranked.price_plan_id,
-        coalesce(plans_ranked.fixed_monthly_fee, cast(0 as decimal(18, 2))) as fixed_monthly_fee,
+        price_plans.price_plan_id,
+        coalesce(price_plans.fixed_monthly_fee, cast(0 as decimal(18, 2))) as fixed_monthly_fee,
     from active
-    left join plans_ranked
-        on active.contract_id = plans_ranked.contract_id
-        and active.month = plans_ranked.month
-        and plans_ranked.plan_rank = 1
+    -- the plan in force on the measurement day (macros/price_plans.sql)
+    left join price_plans
+        on active.contract_id = price_plans.contract_id
+        and {{ plan_in_force_on('price_plans', 'active.measured_through') }}
 
 ),
 

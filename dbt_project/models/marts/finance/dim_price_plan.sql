@@ -3,7 +3,7 @@ with
 
 plans as (
 
-    select * from {{ ref('stg_operational__price_plans') }}
+    {{ price_plans_in_force(ref('stg_operational__price_plans')) }}
 
 ),
 
@@ -50,11 +50,11 @@ final as (
         contracts.contract_number,
         plans.effective_from,
         -- the next version's start closes this one (null: in force until the contract ends)
-        cast(
-            lead(plans.effective_from) over (
-                partition by plans.contract_id order by plans.effective_from
-            ) - interval 1 day as date
-        ) as effective_to,
+        plans.in_force_through as effective_to,
+        -- the rule's own columns (macros/price_plans.sql): filter on them to find the
+        -- version in force on a day, the first version covering the days before it
+        plans.in_force_from,
+        plans.in_force_through,
         contracts.currency,
         plans.fixed_monthly_fee,
         plans.included_mono_pages,
