@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from seiton.config import PROJECT_ROOT
-from tests.billing_run.conftest import billed_home, home, sql  # noqa: F401 - shared fixtures
+from tests.billing_run.conftest import billed_home, home, sql, tiny_home  # noqa: F401 - shared fixtures
 
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))

@@ -5,13 +5,11 @@ Two kinds of store:
   row, with charges built in the test as the warehouse would publish them — the run's
   domain logic (drafts, regeneration, adjustments, folios, locks) without a dbt build;
 - `billed_home`: the tiny demo, generated through the billing run and refreshed, shared by
-  the tests of this folder; `home` is a private writable copy of it.
+  the tests of this folder (the run's one tiny demo, `tiny_home`); `home` is a private writable copy of it.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -24,10 +22,11 @@ from sqlalchemy import create_engine, func, select, text
 from operational_app.domain import users
 from operational_app.domain.billing_run import Charge, ChargeLine
 from operational_app.domain.taxes import document_tax
-from operational_app.store.engine import dispose_engines, write_session
+from operational_app.store.engine import write_session
 from operational_app.store.migrate import upgrade
 from operational_app.store.models import Account, Base, Contract, PricePlan
 from tests.conftest import point_seiton_at
+from tests.reliability.conftest import tiny_home  # noqa: F401 - the run's one tiny demo
 
 DEMO_UNTIL = "2026-10-31"
 PERIOD = date(2026, 10, 1)
@@ -105,38 +104,11 @@ def run_cli(*args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def billed_home(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def billed_home(tiny_home: Path) -> Path:  # noqa: F811 - the fixture imported above
     """SEITON_HOME with the tiny demo (invoiced by the billing run) and a published
-    warehouse; built once per run (a file lock under xdist)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base if worker_id == "master" else base.parent
-    home = shared / "billed-tiny" / "home"
-    with open(shared / "billed-tiny.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared / "billed-tiny" / "built"
-        if not done.exists():
-            if home.exists():
-                shutil.rmtree(home)
-            home.mkdir(parents=True)
-            saved = {k: os.environ.get(k) for k in
-                     ("SEITON_HOME", "SEITON_OPERATIONAL_URL", "SEITON_WAREHOUSE")}
-            os.environ["SEITON_HOME"] = str(home)
-            os.environ.pop("SEITON_OPERATIONAL_URL", None)
-            os.environ.pop("SEITON_WAREHOUSE", None)
-            dispose_engines()
-            try:
-                run_cli("init")
-                run_cli("demo-data", "--scale", "tiny", "--until", DEMO_UNTIL)
-                run_cli("refresh", "--quiet")
-            finally:
-                for k, v in saved.items():
-                    if v is None:
-                        os.environ.pop(k, None)
-                    else:
-                        os.environ[k] = v
-                dispose_engines()
-            done.touch()
-    return home
+    warehouse: the run's one tiny demo (tests/reliability's `tiny_home`, the same
+    `init → demo-data --scale tiny --until 2026-10-31 → refresh`), not a second generation."""
+    return tiny_home
 
 
 @pytest.fixture
