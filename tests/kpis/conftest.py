@@ -151,7 +151,9 @@ def build_published_warehouse(path: Path) -> None:
         create_from_contract(con, MODELS / "marts/core/_core__models.yml", "dim_stage")
         insert(con, "dim_stage", [
             {"stage_id": int(s["stage_id"]), "stage_code": s["stage_code"],
-             "name_es": s["name_es"], "name_en": s["name_en"], "areas": s["areas"]}
+             "name_es": s["name_es"], "name_en": s["name_en"], "areas": s["areas"],
+             "objective": s["objective"], "objective_es": s["objective_es"],
+             "key_output": s["key_output"], "key_output_es": s["key_output_es"]}
             for s in read_seed("stages")])
         # the app's default page (the value chain) reads these two
         create_from_contract(con, MODELS / "marts/core/_core__models.yml", "agg_stage_records")

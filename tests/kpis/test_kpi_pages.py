@@ -204,3 +204,22 @@ def test_data_in_markdown_is_escaped():
 
 def test_the_fixture_month_is_the_last_complete_one():
     assert LAST_COMPLETE.isoformat() == "2026-10-01"
+
+
+# --------------------------------------------------------------------------- value chain
+
+
+@pytest.mark.parametrize(("lang", "objective", "legend_word"), [
+    ("es", "convertir prospectos calificados en clientes rentables", "Oportunidades"),
+    ("en", "turn qualified prospects into profitable customers", "Opportunities"),
+])
+def test_value_chain_cards_speak_the_ui_language(kpi_home, lang, objective, legend_word):
+    at = open_page("cadena-de-valor", role="finance", lang=lang)
+    assert not at.exception, at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert objective in text
+    other = "turn qualified prospects" if lang == "es" else "convertir prospectos"
+    assert other not in text
+    # the chart's legend names record types, not their table names
+    chart = at.get("plotly_chart")[0].proto.spec
+    assert legend_word in chart and '"opportunities"' not in chart
