@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
@@ -22,6 +24,14 @@ from operational_app.domain import fields
 from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import write_session
 from seiton.webapp import auth
+from seiton.webapp.formats import (
+    MISSING,
+    fmt_date,
+    fmt_datetime,
+    fmt_money,
+    fmt_number,
+    is_missing,
+)
 from seiton.webapp.i18n import register, t
 from seiton.webapp.registry import may_record, running_page
 
@@ -184,6 +194,8 @@ register({
     "entry_search": {"es": "Buscar", "en": "Search"},
     "entry_all": {"es": "Todos", "en": "All"},
     "entry_no_records": {"es": "Sin registros.", "en": "No records."},
+    "entry_yes": {"es": "Sí", "en": "Yes"},
+    "entry_no": {"es": "No", "en": "No"},
     "entry_showing_latest": {"es": "Se muestran los {n} más recientes.",
                        "en": "Showing the {n} most recent."},
     "entry_immutable_note": {
@@ -395,18 +407,64 @@ def success(what: str, key: Any) -> str:
     return f"{what}: **{md(key)}**"
 
 
+# Columns that hold an amount of money (Money() in the store): shown as $1,234.56.
+MONEY_COLUMNS = frozenset({
+    "estimated_amount", "price", "cost", "unit_price", "unit_cost", "subtotal", "tax_amount",
+    "total", "amount", "open_amount", "unapplied_amount", "promised_amount",
+    "fixed_monthly_fee", "minimum_monthly_charge",
+})
+
+
+def display_value(value: Any, *, money: bool = False) -> Any:
+    """One table cell as people read it (docs/conventions.md "Display formats"): a missing
+    value as an em dash, dates and timestamps in the language's format, money with `$` and
+    two decimals, other decimals without trailing zeros, yes/no as words."""
+    if isinstance(value, (list, tuple, dict)):
+        return value
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, (bool, np.bool_)):
+        return t("entry_yes") if value else t("entry_no")
+    if isinstance(value, datetime):  # pd.Timestamp included
+        return fmt_datetime(value)
+    if isinstance(value, date):
+        return fmt_date(value)
+    if isinstance(value, (Decimal, float, np.floating, int, np.integer)):
+        if money:
+            return fmt_money(value)
+        exact = Decimal(str(value)).normalize()
+        return fmt_number(exact, max(0, -exact.as_tuple().exponent))
+    return value
+
+
+def display_frame(frame: pd.DataFrame, translate: Iterable[str] = ()) -> pd.DataFrame:
+    """The frame as shown: fixed choices (`translate`) by their labels, every other value
+    through `display_value`. A column of whole numbers with none missing stays numeric
+    (it sorts as numbers); every other column becomes text."""
+    frame = frame.copy()
+    codes = set(translate)
+    for col in frame.columns:
+        values = frame[col]
+        if col in codes:
+            frame[col] = values.map(lambda v: MISSING if is_missing(v) else option_label(v))
+            continue
+        if pd.api.types.is_integer_dtype(values):
+            continue
+        money = col in MONEY_COLUMNS
+        frame[col] = values.astype(object).map(lambda v, m=money: display_value(v, money=m))
+    return frame
+
+
 def records_table(frame: pd.DataFrame, *, key: str, limit: int | None = None,
                   column_labels: Mapping[str, str] | None = None,
                   translate: Iterable[str] = ()) -> None:
     """The latest records, as a read-only table (st.dataframe never renders HTML).
-    `translate` names columns of fixed choices shown by their labels (`option_label`)."""
-    if not frame.empty:
-        frame = frame.copy()
-        for col in translate:
-            frame[col] = frame[col].map(lambda v: option_label(v) if isinstance(v, str) else v)
+    `translate` names columns of fixed choices shown by their labels (`option_label`); every
+    cell is shown through `display_value` (no `None`, `nan`, raw ISO dates or bare amounts)."""
     if frame.empty:
         st.caption(t("entry_no_records"))
         return
+    frame = display_frame(frame, translate)
     shown = frame.rename(columns={c: (column_labels or {}).get(c) or label(c)
                                   for c in frame.columns})
     st.dataframe(shown, hide_index=True, key=key, width="stretch")

@@ -90,5 +90,5 @@ def test_apply_payment_shows_open_amounts(app_home):
     info = at.info[0].value.replace("\\", "")
     assert "ACME-001" in info and "500.00" in info
     open_table = next(df.value for df in at.dataframe if "Saldo abierto" in df.value.columns)
-    assert str(open_table.iloc[0]["Saldo abierto"]) == "1160.00"
+    assert str(open_table.iloc[0]["Saldo abierto"]) == "$1,160.00"  # docs/conventions.md "Display formats"
     assert at.selectbox(key="aplicacion-invoice_number").options == ["F-001 · 1,160.00 MXN"]
