@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from operational_app.domain import fields
 from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import write_session
+from operational_app.store.models import Base
+from operational_app.store.types import ExactDecimal, Money
 from seiton.webapp import auth
 from seiton.webapp.formats import (
     MISSING,
@@ -407,12 +409,17 @@ def success(what: str, key: Any) -> str:
     return f"{what}: **{md(key)}**"
 
 
-# Columns that hold an amount of money (Money() in the store): shown as $1,234.56.
-MONEY_COLUMNS = frozenset({
-    "estimated_amount", "price", "cost", "unit_price", "unit_cost", "subtotal", "tax_amount",
-    "total", "amount", "open_amount", "unapplied_amount", "promised_amount",
-    "fixed_monthly_fee", "minimum_monthly_charge",
-})
+def _money_columns() -> frozenset[str]:
+    """Columns shown as $1,234.56: every column the store declares as Money() (its one owner
+    of what an amount is), plus the amounts pages/queries.py computes from them."""
+    money = Money()
+    stored = {column.name for table in Base.metadata.tables.values() for column in table.columns
+              if isinstance(column.type, ExactDecimal)
+              and (column.type.precision, column.type.scale) == (money.precision, money.scale)}
+    return frozenset(stored | {"open_amount", "unapplied_amount"})
+
+
+MONEY_COLUMNS = _money_columns()
 
 
 def display_value(value: Any, *, money: bool = False) -> Any:

@@ -1,5 +1,5 @@
 """Which pages exist and who may open them, and who may record what on them
-(interfaces.md, Roles; docs/operational-app.md, "Who records what").
+(docs/interfaces.md, "Roles"; docs/operational-app.md, "Who records what").
 
 An operator sees the entry pages whose transaction types its area is responsible for;
 finance sees billing, reconciliation and collections; directors every dashboard and the
