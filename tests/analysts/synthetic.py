@@ -19,16 +19,18 @@ create table seeds.transaction_types as select * from (values
     ('invoices', 'billing')) as t(transaction_type, stage_code);
 create schema marts;
 create table marts.dim_stage as select * from (values
-    (1, 'sales', 'Atracción y venta', 'Sales', 'Win customers', 'Signed deals', 'Comercial'),
-    (2, 'formalization', 'Formalización', 'Formalization', 'Contracts', 'Active contracts', 'Administración'),
-    (3, 'implementation', 'Implementación', 'Implementation', 'Install', 'Installed devices', 'Operación'),
-    (4, 'operation', 'Operación y soporte', 'Operation', 'Support', 'Uptime', 'Operación'),
-    (5, 'billing', 'Medición, facturación y cobranza', 'Billing', 'Bill and collect', 'Cash', 'Finanzas'),
-    (6, 'renewal', 'Renovación', 'Renewal', 'Renew', 'Renewals', 'Comercial'))
-    as t(stage_id, stage_code, name_es, name_en, objective, key_output, areas);
+    (1, 'sales', 'Atracción y venta', 'Sales', 'Win customers', 'Ganar clientes', 'Signed deals', 'Tratos firmados', 'Comercial'),
+    (2, 'formalization', 'Formalización', 'Formalization', 'Contracts', 'Contratos', 'Active contracts', 'Contratos activos', 'Administración'),
+    (3, 'implementation', 'Implementación', 'Implementation', 'Install', 'Instalar', 'Installed devices', 'Equipos instalados', 'Operación'),
+    (4, 'operation', 'Operación y soporte', 'Operation', 'Support', 'Soporte', 'Uptime', 'Disponibilidad', 'Operación'),
+    (5, 'billing', 'Medición, facturación y cobranza', 'Billing', 'Bill and collect', 'Facturar y cobrar', 'Cash', 'Efectivo', 'Finanzas'),
+    (6, 'renewal', 'Renovación', 'Renewal', 'Renew', 'Renovar', 'Renewals', 'Renovaciones', 'Comercial'))
+    as t(stage_id, stage_code, name_es, name_en, objective, objective_es, key_output, key_output_es,
+         areas);
 create table marts.agg_stage_records as select * from (values
-    ('billing', 'invoices', 3::bigint), ('formalization', 'contracts', 2::bigint))
-    as t(stage_code, transaction_type, records);
+    ('billing', 'invoices', 'Facturas', 'Invoices', 3::bigint),
+    ('formalization', 'contracts', 'Contratos', 'Contracts', 2::bigint))
+    as t(stage_code, transaction_type, transaction_type_name_es, transaction_type_name_en, records);
 create table marts.fct_billing_charges (
     contract_number varchar not null, period_start date not null,
     subtotal decimal(18, 2), tax_amount decimal(18, 2), total decimal(18, 2),

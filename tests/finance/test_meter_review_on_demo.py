@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from seiton.webapp.formats import fmt_date
+
 from .conftest import mart, open_page
 
 
@@ -24,7 +26,8 @@ def test_the_review_page_lists_the_demo_held_reads(home: Path) -> None:
                       "where status = 'held' order by read_on, serial")
     at = open_page("revision-de-lecturas", role="operator", area="operacion")
     shown = at.dataframe[0].value
-    assert [(s, str(d)) for s, d in held] == [(s, str(d)) for s, d in zip(
+    # the page writes dates as Spanish readers do (docs/conventions.md "Display formats")
+    assert [(s, fmt_date(d, "es")) for s, d in held] == [(s, str(d)) for s, d in zip(
         shown.iloc[:, 0], shown.iloc[:, 1], strict=True)]
 
 
