@@ -141,13 +141,19 @@ class App:
         self.page.get_by_role("button", name="Ejecutar").click()
         self.settle()
         if expect is not None:
-            try:
-                self.page.wait_for_function(
-                    "(text) => (document.querySelector('[data-testid=\"stMain\"]')"
-                    "?.textContent || '').includes(text)", arg=expect, timeout=30_000)
-            except Exception:  # noqa: BLE001 - the caller's assertion shows the page
-                pass
+            self.wait_for_text(expect)
         return self.main_text()
+
+    def wait_for_text(self, expect: str, timeout_ms: int = 30_000) -> None:
+        """Wait until the main area holds `expect`: a table's grid fills its accessible
+        cells after the script run ends, later on a loaded machine. Gives up silently —
+        the caller's assertion shows the page."""
+        try:
+            self.page.wait_for_function(
+                "(text) => (document.querySelector('[data-testid=\"stMain\"]')"
+                "?.textContent || '').includes(text)", arg=expect, timeout=timeout_ms)
+        except Exception:  # noqa: BLE001 - the caller's assertion shows the page
+            pass
 
     def main_text(self) -> str:
         """All the text of the page's main area, hidden text included (a table's cells are
