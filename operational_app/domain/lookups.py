@@ -9,6 +9,7 @@ would turn it into a binary float.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -190,16 +191,6 @@ def _total(values: list[Decimal]) -> Decimal:
     return sum(values, ZERO)
 
 
-def reversed_payment_ids(session: Session, payment_ids: list[int]) -> set[int]:
-    if not payment_ids:
-        return set()
-    return set(
-        session.scalars(
-            select(PaymentReversal.payment_id).where(PaymentReversal.payment_id.in_(payment_ids))
-        )
-    )
-
-
 def invoice_credited(session: Session, invoice: Invoice) -> Decimal:
     """Total of the credit notes issued against the invoice."""
     return _total(
@@ -207,31 +198,61 @@ def invoice_credited(session: Session, invoice: Invoice) -> Decimal:
     )
 
 
-def invoice_applied(session: Session, invoice: Invoice) -> Decimal:
-    """Payments applied to the invoice, leaving out payments later reversed (bounced)."""
-    rows = session.execute(
-        select(PaymentApplication.payment_id, PaymentApplication.amount).where(
-            PaymentApplication.invoice_id == invoice.id
-        )
-    ).all()
-    void = reversed_payment_ids(session, [r.payment_id for r in rows])
-    return _total([r.amount for r in rows if r.payment_id not in void])
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def open_amounts(session: Session, invoice_ids: Iterable[int]) -> dict[int, Decimal]:
+    """The open amount of each invoice: total − live payment applications − credit notes
+    (docs/collections.md, "Aging as of a date D"). The one owner of this rule in the
+    operational app; the warehouse's `fct_ar_documents`/`ar_aging` are tested against it
+    (tests/collections/test_one_owner.py)."""
+    ids = list(invoice_ids)
+    out: dict[int, Decimal] = {}
+    for chunk in _chunks(ids):
+        for inv_id, total in session.execute(
+                select(Invoice.id, Invoice.total).where(Invoice.id.in_(chunk))):
+            out[inv_id] = total
+        reversed_ids = select(PaymentReversal.payment_id)
+        for inv_id, amount in session.execute(
+                select(PaymentApplication.invoice_id, PaymentApplication.amount).where(
+                    PaymentApplication.invoice_id.in_(chunk),
+                    PaymentApplication.payment_id.not_in(reversed_ids))):
+            out[inv_id] -= amount
+        for inv_id, amount in session.execute(
+                select(CreditNote.invoice_id, CreditNote.total).where(
+                    CreditNote.invoice_id.in_(chunk))):
+            out[inv_id] -= amount
+    return out
+
+
+def unapplied_amounts(session: Session, payment_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What is left of each payment to apply; a reversed payment has nothing left."""
+    ids = list(payment_ids)
+    out: dict[int, Decimal] = {}
+    for chunk in _chunks(ids):
+        for pay_id, amount in session.execute(
+                select(Payment.id, Payment.amount).where(Payment.id.in_(chunk))):
+            out[pay_id] = amount
+        for pay_id, amount in session.execute(
+                select(PaymentApplication.payment_id, PaymentApplication.amount).where(
+                    PaymentApplication.payment_id.in_(chunk))):
+            out[pay_id] -= amount
+        for (pay_id,) in session.execute(
+                select(PaymentReversal.payment_id).where(PaymentReversal.payment_id.in_(chunk))):
+            out[pay_id] = ZERO
+    return out
 
 
 def open_amount(session: Session, invoice: Invoice) -> Decimal:
-    """total − live payment applications − credit notes (docs/collections.md, "Aging as of a
-    date D")."""
-    return invoice.total - invoice_applied(session, invoice) - invoice_credited(session, invoice)
+    """The open amount of one invoice (`open_amounts`)."""
+    return open_amounts(session, [invoice.id])[invoice.id]
 
 
 def unapplied_amount(session: Session, payment: Payment) -> Decimal:
-    """What is left of a payment to apply; a reversed payment has nothing left."""
-    if reversed_payment_ids(session, [payment.id]):
-        return ZERO
-    applied = session.scalars(
-        select(PaymentApplication.amount).where(PaymentApplication.payment_id == payment.id)
-    )
-    return payment.amount - _total(list(applied))
+    """What is left of one payment to apply (`unapplied_amounts`)."""
+    return unapplied_amounts(session, [payment.id])[payment.id]
 
 
 def invoice_open_amount(session: Session, invoice_number: str) -> Decimal | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -21,6 +20,7 @@ from sqlalchemy import Float, Select, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from operational_app.domain import fields
+from operational_app.domain.lookups import open_amounts, unapplied_amounts
 from operational_app.store.engine import read_session
 from operational_app.store.models import (
     Account,
@@ -56,7 +56,6 @@ from seiton.config import load_settings
 PICK_LIMIT = 2000  # newest first; older keys can still be typed into the pick-list
 TABLE_LIMIT = 200
 PICK_TTL = 30  # seconds: other users' writes show within this, the user's own at once
-ZERO = Decimal("0.00")
 OPEN_STAGES = ("prospect", "qualified", "diagnosis", "proposal", "negotiation")
 
 
@@ -75,53 +74,6 @@ def _like(text: str | None, *columns: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- balances
-
-
-def open_amounts(session: Session, invoice_ids: Iterable[int]) -> dict[int, Decimal]:
-    """total − live payment applications − credit notes, per invoice (lookups.open_amount's
-    rule, in bulk)."""
-    ids = list(invoice_ids)
-    if not ids:
-        return {}
-    out: dict[int, Decimal] = {}
-    for chunk in _chunks(ids):
-        for inv_id, total in session.execute(
-                select(Invoice.id, Invoice.total).where(Invoice.id.in_(chunk))):
-            out[inv_id] = total
-        reversed_ids = select(PaymentReversal.payment_id)
-        for inv_id, amount in session.execute(
-                select(PaymentApplication.invoice_id, PaymentApplication.amount).where(
-                    PaymentApplication.invoice_id.in_(chunk),
-                    PaymentApplication.payment_id.not_in(reversed_ids))):
-            out[inv_id] -= amount
-        for inv_id, amount in session.execute(
-                select(CreditNote.invoice_id, CreditNote.total).where(
-                    CreditNote.invoice_id.in_(chunk))):
-            out[inv_id] -= amount
-    return out
-
-
-def unapplied_amounts(session: Session, payment_ids: Iterable[int]) -> dict[int, Decimal]:
-    """What is left of each payment to apply; a reversed payment has nothing left."""
-    ids = list(payment_ids)
-    out: dict[int, Decimal] = {}
-    for chunk in _chunks(ids):
-        for pay_id, amount in session.execute(
-                select(Payment.id, Payment.amount).where(Payment.id.in_(chunk))):
-            out[pay_id] = amount
-        for pay_id, amount in session.execute(
-                select(PaymentApplication.payment_id, PaymentApplication.amount).where(
-                    PaymentApplication.payment_id.in_(chunk))):
-            out[pay_id] -= amount
-        for (pay_id,) in session.execute(
-                select(PaymentReversal.payment_id).where(PaymentReversal.payment_id.in_(chunk))):
-            out[pay_id] = ZERO
-    return out
-
-
-def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
 
 
 def _maybe_open_invoice_ids(session: Session, account_code: str | None = None) -> list[int]:
