@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data_issues, exports, queries
+from dashboards.url_state import ALL, UrlState
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -167,7 +168,6 @@ register({
 
 CURRENCIES = ("MXN", "USD")
 ESTIMATED = ("yes", "no")
-ALL = ""  # the "all" choice of a filter (no URL parameter)
 PARAMS = {"period": "chg_w_period", "contract": "chg_w_contract", "currency": "chg_w_currency",
           "estimated": "chg_w_estimated", "detail": "chg_w_detail"}
 MONTHS = {
@@ -294,56 +294,11 @@ def _date_config(*labels: str) -> dict:
 # --------------------------------------------------------------------------- URL state
 
 
-def _init_state(periods: list[date]) -> None:
-    """First run of a session: the widgets start from the URL (a shared link), else defaults."""
-    qp = st.query_params
-    bad = False
-    if PARAMS["period"] not in st.session_state:
-        raw = qp.get("period")
-        chosen = None
-        if raw:
-            try:
-                chosen = date.fromisoformat(raw).replace(day=1)
-            except ValueError:
-                bad = True
-            if chosen is not None and chosen not in periods:
-                bad, chosen = True, None
-        st.session_state[PARAMS["period"]] = chosen or _default_period()
-    for name, allowed in (("currency", CURRENCIES), ("estimated", ESTIMATED)):
-        key = PARAMS[name]
-        if key not in st.session_state:
-            raw = qp.get(name) or ALL
-            if raw and raw not in allowed:
-                bad, raw = True, ALL
-            st.session_state[key] = raw
-    for name in ("contract", "detail"):  # checked against the data once it is read
-        key = PARAMS[name]
-        if key not in st.session_state:
-            st.session_state[key] = qp.get(name) or ALL
-    if bad:
-        st.warning(t("chg_bad_param"))
-
-
 def _default_period() -> date:
     """The latest closed period (the as-of month is provisional), else the latest one."""
     periods = queries.df(PERIODS_SQL)
     closed = periods[periods["is_closed"]]
     return _as_date((closed if not closed.empty else periods)["period_start"].iloc[0])
-
-
-def _keep_valid(key: str, options: list) -> None:
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = ALL
-
-
-def _write_url(state: dict) -> None:
-    wanted = {k: str(v) for k, v in state.items() if v}
-    for k in list(st.query_params.keys()):
-        if k in PARAMS and k not in wanted:
-            del st.query_params[k]
-    for k, v in wanted.items():
-        if st.query_params.get(k) != v:
-            st.query_params[k] = v
 
 
 # --------------------------------------------------------------------------- page
@@ -362,7 +317,14 @@ def render() -> None:
         return
     periods = [_as_date(p) for p in periods_df["period_start"]]
     closed = dict(zip(periods, periods_df["is_closed"], strict=True))
-    _init_state(periods)
+    url = UrlState(PARAMS, st.query_params, st.session_state)
+    url.day("period", _default_period, month=True, allowed=periods)
+    url.choice("currency", CURRENCIES)
+    url.choice("estimated", ESTIMATED)
+    url.choice("contract")  # contract and detail: checked against the data once it is read
+    url.choice("detail")
+    if url.bad:
+        st.warning(t("chg_bad_param"))
     if st.session_state[PARAMS["period"]] not in periods:
         st.session_state[PARAMS["period"]] = _default_period()
 
@@ -372,7 +334,7 @@ def render() -> None:
     contracts = queries.df(CONTRACTS_SQL, (period,))
     names = dict(zip(contracts["contract_number"], contracts["account_name"].fillna(""), strict=True))
     options = [ALL, *contracts["contract_number"]]
-    _keep_valid(PARAMS["contract"], options)
+    url.keep_valid("contract", options)
     contract = top[1].selectbox(
         t("chg_contract"), options, key=PARAMS["contract"],
         format_func=lambda c: f"{c} · {names.get(c, '')}" if c else t("chg_all_contracts")) or None
@@ -413,7 +375,7 @@ def render() -> None:
     if contract and contract != st.session_state.get("chg_last_contract"):
         st.session_state[PARAMS["detail"]] = contract  # one contract filtered: show its calculation
     st.session_state["chg_last_contract"] = contract
-    _keep_valid(PARAMS["detail"], detail_options)
+    url.keep_valid("detail", detail_options)
     detail = st.selectbox(
         t("chg_detail"), detail_options, key=PARAMS["detail"],
         format_func=lambda c: f"{c} · {names.get(c, '')}" if c else t("chg_no_detail")) or None
@@ -421,7 +383,7 @@ def render() -> None:
     if detail:
         sheets = show_calculation(detail, period)
 
-    _write_url({"period": period.isoformat(), "contract": contract, "currency": currency,
+    url.write({"period": period.isoformat(), "contract": contract, "currency": currency,
                 "estimated": estimated_choice, "detail": detail})
     _exports(period, table, per_currency, sheets)
 
@@ -509,9 +471,10 @@ PLAN_SQL = """
 select fixed_monthly_fee, included_mono_pages, included_color_pages, mono_rate, color_rate,
        minimum_monthly_charge, mono_tiers, color_tiers, effective_from
 from marts.dim_price_plan
-where contract_number = ? and effective_from <= ?
-order by effective_from desc
-limit 1
+where contract_number = ?
+  -- the plan in force on the period's first day: dim_price_plan carries the rule's own
+  -- columns (macros/price_plans.sql), so the first version also covers earlier days
+  and coalesce(in_force_from <= ?, true) and coalesce(in_force_through >= ?, true)
 """
 
 
@@ -569,7 +532,7 @@ def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:
     m[2].metric(t("chg_devices"), fmt_int(c.device_count))
     m[3].metric(t("chg_reads"), t("chg_reads_est") if c.has_estimated_reads else t("chg_reads_act"))
     m[4].metric(f"{t('chg_l_total')} ({c.currency})", fmt_money(c.total))
-    plan = queries.df(PLAN_SQL, (contract, period))
+    plan = queries.df(PLAN_SQL, (contract, period, period))
     if not plan.empty:
         st.markdown(f"**{t('chg_plan_terms')}** ({c.currency})")
         st.dataframe(_plan_view(plan), hide_index=True, width="stretch")

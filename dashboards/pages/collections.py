@@ -18,6 +18,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboards import data_issues, exports, queries
+from dashboards.url_state import ALL, UrlState
 from seiton.config import BUSINESS_TZ
 from seiton.webapp.i18n import lang, register, t
 
@@ -144,7 +145,6 @@ PROMISE_LABELS = {
 }
 CURRENCIES = ("MXN", "USD")
 CHART_ACCOUNTS = 20
-ALL = ""  # the "all" choice of a filter (no URL parameter)
 
 # URL parameters (st.query_params) and the session keys of their widgets
 PARAMS = {"as_of": "coll_w_as_of", "currency": "coll_w_currency", "bucket": "coll_w_bucket",
@@ -272,54 +272,9 @@ def _label(mapping: dict[str, dict[str, str]], value) -> str:
 # --------------------------------------------------------------------------- URL state
 
 
-def _init_state() -> None:
-    """First run of a session: the widgets start from the URL (a shared link), else defaults."""
-    qp = st.query_params
-    bad = False
-    if PARAMS["as_of"] not in st.session_state:
-        as_of = today_mx()
-        raw = qp.get("as_of")
-        if raw:
-            try:
-                as_of = date.fromisoformat(raw)
-            except ValueError:
-                bad = True
-        st.session_state[PARAMS["as_of"]] = as_of
-    for name, allowed in (("currency", CURRENCIES), ("bucket", BUCKETS)):
-        key = PARAMS[name]
-        if key not in st.session_state:
-            raw = qp.get(name) or ALL
-            if raw and raw not in allowed:
-                bad, raw = True, ALL
-            st.session_state[key] = raw
-    for name in ("account", "invoice"):  # checked against the data once it is read
-        key = PARAMS[name]
-        if key not in st.session_state:
-            st.session_state[key] = qp.get(name) or ALL
-    if bad:
-        st.warning(t("coll_bad_param"))
-
-
-def _keep_valid(key: str, options: list) -> None:
-    """A remembered choice that is no longer offered (other date or filter) falls back to all."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = ALL
-
-
 def _or_none(value: str) -> str | None:
     """A filter's value for SQL and the URL: None for "all"."""
     return value or None
-
-
-def _write_url(state: dict) -> None:
-    """The shared-view URL: as_of always, the other filters only when set."""
-    wanted = {k: str(v) for k, v in state.items() if v}
-    for k in list(st.query_params.keys()):
-        if k in PARAMS and k not in wanted:
-            del st.query_params[k]
-    for k, v in wanted.items():
-        if st.query_params.get(k) != v:
-            st.query_params[k] = v
 
 
 # --------------------------------------------------------------------------- page
@@ -332,7 +287,14 @@ def render() -> None:
         st.warning(t("no_warehouse"))
         return
     data_issues.notice("fct_ar_documents", "fct_ar_payments", "fct_collections_monthly")
-    _init_state()
+    url = UrlState(PARAMS, st.query_params, st.session_state)
+    url.day("as_of", today_mx)
+    url.choice("currency", CURRENCIES)
+    url.choice("bucket", BUCKETS)
+    url.choice("account")  # account and invoice: checked against the data once it is read
+    url.choice("invoice")
+    if url.bad:
+        st.warning(t("coll_bad_param"))
 
     top = st.columns([1, 1, 2])
     as_of: date = top[0].date_input(t("coll_as_of"), key=PARAMS["as_of"], format="DD/MM/YYYY")
@@ -353,11 +315,11 @@ def render() -> None:
 
     buckets = _bucket_table(as_of, cur, totals.open_mxn)
     _aging_chart(as_of, cur)
-    accounts, invoices, detail, drill = _drill_down(as_of, cur)
+    accounts, invoices, detail, drill = _drill_down(url, as_of, cur)
     unapplied = _unapplied(as_of, cur, drill["account"])
     trend = _trends(as_of)
 
-    _write_url({"as_of": as_of.isoformat(), "currency": currency, **drill})
+    url.write({"as_of": as_of.isoformat(), "currency": currency, **drill})
     _exports(as_of, buckets, accounts, invoices, detail, unapplied, trend)
 
 
@@ -416,7 +378,7 @@ def _date_config(*labels: str) -> dict:
     return {label: st.column_config.DateColumn(format="DD/MM/YYYY") for label in labels}
 
 
-def _drill_down(as_of: date, cur: tuple):
+def _drill_down(url: UrlState, as_of: date, cur: tuple):
     st.subheader(t("coll_drill"))
     left, middle, right = st.columns(3)
     bucket = _or_none(left.selectbox(
@@ -426,14 +388,14 @@ def _drill_down(as_of: date, cur: tuple):
     accounts = queries.df(ACCOUNTS_SQL, (as_of, *cur, bucket, bucket))
     names = dict(zip(accounts["account_code"], accounts["account_name"].fillna(""), strict=True))
     options = [ALL, *accounts["account_code"]]
-    _keep_valid(PARAMS["account"], options)
+    url.keep_valid("account", options)
     account = _or_none(middle.selectbox(
         t("coll_account"), options, key=PARAMS["account"],
         format_func=lambda a: f"{a} · {names.get(a, '')}" if a else t("coll_all_accounts")))
 
     invoices = queries.df(INVOICES_SQL, (as_of, *cur, bucket, bucket, account, account))
     inv_options = [ALL, *invoices["invoice_number"]]
-    _keep_valid(PARAMS["invoice"], inv_options)
+    url.keep_valid("invoice", inv_options)
     invoice = _or_none(right.selectbox(
         t("coll_pick_invoice"), inv_options, key=PARAMS["invoice"],
         format_func=lambda i: i or t("coll_no_invoice")))

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboards import data_issues, exports, queries
 from dashboards.pages import billing_charges as charges_page
+from dashboards.url_state import ALL, UrlState
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -95,7 +96,6 @@ STATUS_LABELS = {
     "en": {"matched": "Matched", "under_billed": "Under-billed", "over_billed": "Over-billed",
            "not_invoiced": "Not invoiced", "invoice_without_charge": "Invoice without charge"},
 }
-ALL = ""
 PARAMS = {"status": "rec_w_status", "period": "rec_w_period", "case": "rec_w_case"}
 CHARGES_PAGE = "cargos"  # registry key (url path) of dashboards/pages/billing_charges.py
 
@@ -182,45 +182,6 @@ def _split_case(key: str) -> tuple[str, date]:
     return contract, date.fromisoformat(period)
 
 
-def _init_state(periods: list[date]) -> None:
-    qp = st.query_params
-    bad = False
-    if PARAMS["status"] not in st.session_state:
-        raw = qp.get("status")
-        chosen = list(DEFAULT_STATUSES)
-        if raw is not None:
-            wanted = [s for s in raw.split(",") if s]
-            if any(s not in STATUSES for s in wanted):
-                bad = True
-            chosen = [s for s in STATUSES if s in wanted]
-        st.session_state[PARAMS["status"]] = chosen
-    if PARAMS["period"] not in st.session_state:
-        raw = qp.get("period") or ALL
-        value: date | str = ALL
-        if raw:
-            try:
-                value = date.fromisoformat(raw).replace(day=1)
-            except ValueError:
-                bad = True
-            if value not in periods:
-                bad, value = True, ALL
-        st.session_state[PARAMS["period"]] = value
-    if PARAMS["case"] not in st.session_state:
-        st.session_state[PARAMS["case"]] = qp.get("case") or ALL
-    if bad:
-        st.warning(t("rec_bad_param"))
-
-
-def _write_url(state: dict) -> None:
-    wanted = {k: str(v) for k, v in state.items() if v is not None and (v or k == "status")}
-    for k in list(st.query_params.keys()):
-        if k in PARAMS and k not in wanted:
-            del st.query_params[k]
-    for k, v in wanted.items():
-        if st.query_params.get(k) != v:
-            st.query_params[k] = v
-
-
 # --------------------------------------------------------------------------- page
 
 
@@ -232,7 +193,12 @@ def render() -> None:
         return
     data_issues.notice("fct_invoice_reconciliation", "fct_billing_charges")
     periods = [pd.Timestamp(p).date() for p in queries.df(PERIODS_SQL)["period_start"]]
-    _init_state(periods)
+    url = UrlState(PARAMS, st.query_params, st.session_state)
+    url.many("status", list(STATUSES), list(DEFAULT_STATUSES))
+    url.day("period", lambda: ALL, month=True, allowed=periods)
+    url.choice("case")  # checked against the data once it is read
+    if url.bad:
+        st.warning(t("rec_bad_param"))
 
     top = st.columns([3, 1])
     statuses: list[str] = top[0].multiselect(t("rec_status"), list(STATUSES), key=PARAMS["status"],
@@ -278,7 +244,7 @@ def render() -> None:
     if case:
         detail = _case_detail(*_split_case(case))
 
-    _write_url({"status": status_csv, "period": period.isoformat() if period else None,
+    url.write({"status": status_csv, "period": period.isoformat() if period else None,
                 "case": case})
     _exports(table, summary, detail)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from .conftest import mart, open_page, rerun, table
@@ -155,3 +156,18 @@ def test_only_finance_directors_and_admin_open_the_finance_pages(home) -> None:
         director = open_page(key, role="director")
         assert [t for t in director.title if t.value == title]
         assert not director.error
+
+
+def test_the_plan_shown_is_the_one_the_charge_used(home) -> None:
+    """The charges page looks the plan up with dim_price_plan's in-force columns (one rule,
+    macros/price_plans.sql): for every charge it finds exactly the version the charge was
+    computed on, including periods before a contract's first plan version."""
+    from dashboards.pages.billing_charges import PLAN_SQL
+
+    charges = mart(home, "select contract_number, period_start, plan_effective_from "
+                         "from marts.fct_billing_charges order by 1, 2")
+    assert len(charges) > 100
+    with duckdb.connect(str(home / "warehouse.published.duckdb"), read_only=True) as con:
+        for contract, period, used in charges:
+            found = con.execute(PLAN_SQL, [contract, period, period]).fetchall()
+            assert [row[-1] for row in found] == [used], (contract, period)
