@@ -12,6 +12,12 @@ import pytest
 PG_ADMIN_URL = os.environ.get("SEITON_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from tests.shared_homes import prebuild
+
+    prebuild(session)
+
+
 def point_seiton_at(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fixture body: SEITON_HOME is `home` with its default embedded stores, the cached
     engines disposed before and after (`yield from point_seiton_at(...)`)."""

@@ -123,7 +123,9 @@ def demo_settings(url: str):
 def _refresh(settings, say: Callable[[str], object]) -> None:
     from seiton.warehouse.refresh import refresh
 
-    refresh(settings, lambda _msg: None, quiet_dbt=True)
+    # only the charges: the demo's final `seiton refresh` builds (and tests) everything
+    refresh(settings, lambda _msg: None, quiet_dbt=True,
+            only=("fct_billing_charges", "fct_billing_charge_lines"))
     say("  warehouse refreshed for the billing run")
 
 

@@ -54,9 +54,14 @@ def _write_status(settings: Settings, status: dict) -> None:
 
 
 def refresh(settings: Settings, progress: Callable[[str], None] = print,
-            *, quiet_dbt: bool = False, full: bool = False) -> dict:
+            *, quiet_dbt: bool = False, full: bool = False, only: tuple[str, ...] = ()) -> dict:
     """Load, then build what the load changed (seiton/warehouse/buildplan.py), then
-    publish. A load that brought nothing builds and publishes nothing."""
+    publish. A load that brought nothing builds and publishes nothing.
+
+    `only` names marts a caller needs now and nothing else (the demo's billing run reads
+    the charges between its phases): those marts and what they are built from, without data
+    tests, are built and published, and the next refresh builds every model (with its tests)
+    as after an interrupted build — a partial warehouse is never taken for a finished one."""
     from ingestion.pipeline import LoadResult, source_signature
     from seiton.warehouse.buildplan import plan_build, project_fingerprint
     from seiton.warehouse.dbt import run_dbt
@@ -100,10 +105,26 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                               full=full)
             status.update(last_plan={"mode": plan.mode, "reason": plan.reason,
                                      "tables": list(plan.tables)})
-            if plan.mode == "full":  # until one succeeds, every refresh builds everything
+            if plan.mode == "full" or only:  # until one succeeds, every refresh builds all
                 status.update(full_build_pending=True)
                 _write_status(settings, status)
-            if plan.mode == "skip":
+            if only:
+                progress(f"[2/3] build: {', '.join(only)} and what they are built from")
+                t = time.perf_counter()
+                code = run_dbt(settings, ["build", "--exclude-resource-type", "test",
+                                          "--exclude-resource-type", "unit_test", "--select",
+                                          *(f"+{name}" for name in only)], quiet=quiet_dbt)
+                timings["build"] = time.perf_counter() - t
+                if code != 0:
+                    raise RefreshError(f"dbt build failed (exit {code}); the published "
+                                       "warehouse is unchanged" + _failures(settings))
+                t = time.perf_counter()
+                cleanup_stale(settings.published_warehouse)
+                publish(settings.build_warehouse, settings.published_warehouse,
+                        {"loaded_rows": loaded.rows_by_table, "build": "partial"})
+                timings["publish"] = time.perf_counter() - t
+                status.update(pending_tables=[])  # the full build to come covers them
+            elif plan.mode == "skip":
                 progress(f"[2/3] build: nothing to build ({plan.reason})")
                 progress("[3/3] publish: the published warehouse is current")
                 timings["build"] = timings["publish"] = 0.0

@@ -1,21 +1,16 @@
-"""One small demo business, built once per test run and shared by the e2e tests.
-
-Under pytest-xdist every worker asks for it; a file lock in the run's shared temp folder
-makes the first worker build it and the others wait and reuse it.
-"""
+"""One small demo business, built once per test run and shared by the e2e tests
+(tests/shared_homes.py: a file lock shares it between the xdist workers, and one worker
+starts it in the background as soon as the run needs it)."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import point_seiton_at
-
-DEMO_UNTIL = "2026-10-31"
+from tests.shared_homes import DEMO_UNTIL  # noqa: F401 - re-exported: tests import it from here
 
 
 def run_cli(*args: str) -> None:
@@ -26,42 +21,12 @@ def run_cli(*args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_home(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """SEITON_HOME with the small demo generated and refreshed once (read-only for tests)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base if worker_id == "master" else base.parent  # xdist: the run's common folder
-    home = shared / "shared-demo" / "home"
-    with open(shared / "shared-demo.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared / "shared-demo" / "built"
-        if not done.exists():
-            if home.exists():
-                shutil.rmtree(home)  # a previous builder died half-way
-            home.mkdir(parents=True)
-            _build_demo(home)
-            done.touch()
-    return home
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """SEITON_HOME with the small demo generated and refreshed once (read-only for tests;
+    tests/shared_homes.py)."""
+    from tests.shared_homes import ensure, shared_root
 
-
-def _build_demo(home: Path) -> None:
-    from operational_app.store.engine import dispose_engines
-
-    saved = {k: os.environ.get(k) for k in ("SEITON_HOME", "SEITON_OPERATIONAL_URL", "SEITON_WAREHOUSE")}
-    os.environ["SEITON_HOME"] = str(home)
-    os.environ.pop("SEITON_OPERATIONAL_URL", None)
-    os.environ.pop("SEITON_WAREHOUSE", None)
-    dispose_engines()
-    try:
-        run_cli("init")
-        run_cli("demo-data", "--scale", "small", "--until", DEMO_UNTIL)
-        run_cli("refresh", "--quiet")
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        dispose_engines()
+    return ensure(shared_root(tmp_path_factory), "small")
 
 
 @pytest.fixture

@@ -149,3 +149,22 @@ def test_seiton_sql_answers_on_the_published_warehouse(demo_home: Path, monkeypa
     assert [r["stage_code"] for r in rows][:2] == ["sales", "formalization"]
     assert main(["sql", "delete from marts.dim_stage"]) == 1
     assert "only SELECT" in capsys.readouterr().err
+
+
+def test_the_demos_partial_builds_are_followed_by_a_full_one(demo_home: Path) -> None:
+    """The demo's billing run builds only the charges (seiton/warehouse/refresh.py, `only`);
+    the refresh after it builds and tests every model, so every mart of the project is
+    published and the status shows a full build that finished."""
+    status = json.loads((demo_home / "refresh_status.json").read_text())
+    assert status["last_plan"]["mode"] == "full"
+    assert status["full_build_pending"] is False
+    manifest = json.loads((demo_home / "dbt_target" / "manifest.json").read_text())
+    marts = {n["name"] for n in manifest["nodes"].values()
+             if n["resource_type"] == "model" and n["schema"] == "marts"
+             and n["config"]["materialized"] == "table"}
+    with duckdb.connect(str(published(demo_home)), read_only=True) as con:
+        tables = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()}
+    assert len(marts) > 20
+    assert marts <= tables, marts - tables

@@ -11,7 +11,6 @@ Repetitions: `count(normal, stress)` — `make stress` (SEITON_STRESS=1) runs th
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -25,9 +24,9 @@ import pytest
 
 from seiton.config import PROJECT_ROOT
 from tests.conftest import point_seiton_at
+from tests.shared_homes import DEMO_UNTIL  # noqa: F401 - re-exported: tests import it from here
 
 STRESS = os.environ.get("SEITON_STRESS", "").lower() in {"1", "true", "yes"}
-DEMO_UNTIL = "2026-10-31"
 FIGURES_DIR = Path(os.environ.get("SEITON_RELIABILITY_FIGURES")
                    or PROJECT_ROOT / ".pytest_cache" / "reliability")
 
@@ -69,31 +68,13 @@ def published(home: Path) -> Path:
     return home / "warehouse.published.duckdb"
 
 
-def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.getbasetemp()
-    # under xdist every worker has its own basetemp inside the run's directory
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 @pytest.fixture(scope="session")
 def tiny_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """init → demo-data --scale tiny → refresh, once per run (read-only for tests)."""
-    root = _shared_root(tmp_path_factory)
-    home = root / "reliability-tiny" / "home"
-    ready = home.parent / "ready.json"
-    with open(root / "reliability-tiny.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not ready.exists():
-            shutil.rmtree(home.parent, ignore_errors=True)
-            home.mkdir(parents=True)
-            t = time.perf_counter()
-            seiton(home, "init")
-            seiton(home, "demo-data", "--scale", "tiny", "--until", DEMO_UNTIL)
-            built = time.perf_counter()
-            seiton(home, "refresh", "--quiet")
-            ready.write_text(json.dumps({"generate_s": built - t,
-                                         "refresh_s": time.perf_counter() - built}))
-    return home
+    """init → demo-data --scale tiny → refresh, once per run (read-only for tests;
+    tests/shared_homes.py)."""
+    from tests.shared_homes import ensure, shared_root
+
+    return ensure(shared_root(tmp_path_factory), "tiny")
 
 
 def copy_home(source: Path, target: Path) -> Path:

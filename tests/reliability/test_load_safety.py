@@ -29,21 +29,40 @@ def in_raw(home: Path, reading: data.Reading) -> int:
             "where d.serial = ? and r.read_on = ?", [reading.serial, reading.read_on]).fetchone()[0]
 
 
+# a run killed between extract and normalize, in its own process as the refresh's load runs
+_EXTRACT_ONLY = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from ingestion.pipeline import make_pipeline, operational_source\n"
+    "home = Path(sys.argv[1])\n"
+    "p = make_pipeline(home / 'warehouse.duckdb', home / 'dlt_pipelines')\n"
+    "p.extract(operational_source(sys.argv[2], ['meter_readings']))\n"
+    "assert p.has_pending_data\n"
+)
+
+
 def test_load_after_an_interrupted_load_extracts_new_changes(tiny_copy: Path) -> None:
-    from ingestion.pipeline import load, make_pipeline, operational_source
+    """Both steps run in child processes, as `seiton refresh` runs its load: connectorx
+    must not read the file from a process that wrote it through pysqlite (module docstring)."""
+    import subprocess
+    import sys
+
+    from ingestion.pipeline import make_pipeline
+    from seiton.config import PROJECT_ROOT, load_settings
+    from seiton.warehouse.refresh import load_in_child
 
     home = tiny_copy
     url = sqlite_url(home)
     serials = data.readable_devices(url)
     first = data.try_add_reading(url, serials)
-    dispose_engines()  # no pysqlite connection open here while connectorx reads
-    pipeline = make_pipeline(home / "warehouse.duckdb", home / "dlt_pipelines")
-    pipeline.extract(operational_source(url, ["meter_readings"]))  # killed before normalize
-    assert pipeline.has_pending_data
+    dispose_engines()
+    subprocess.run([sys.executable, "-c", _EXTRACT_ONLY, str(home), url], cwd=PROJECT_ROOT,
+                   check=True, capture_output=True, timeout=300)
+    assert make_pipeline(home / "warehouse.duckdb", home / "dlt_pipelines").has_pending_data
     second = data.try_add_reading(url, serials, start=serials.index(first.serial) + 1)
     dispose_engines()
 
-    result = load(url, home / "warehouse.duckdb", home / "dlt_pipelines")
+    result = load_in_child(load_settings())
     assert result.rows_by_table.get("meter_readings", 0) == 2
     assert not make_pipeline(home / "warehouse.duckdb", home / "dlt_pipelines").has_pending_data
     assert in_raw(home, first) == 1
