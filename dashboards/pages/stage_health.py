@@ -301,15 +301,24 @@ def render() -> None:
 def _stage_tile(stage, kpis: pd.DataFrame, month: date, chosen: str) -> None:
     st.subheader(f"{stage.stage_id} · {stage_name(stage)}")
     current = kpis[kpis["month"] == pd.Timestamp(month)]
+    try:
+        detail = detail_page()
+    except StreamlitAPIException:  # the user's navigation has no detail page
+        detail = None
     for row in current.itertuples():
         history = kpis[kpis["kpi_code"] == row.kpi_code]
-        # one line and one picture per KPI: few elements for the browser to lay out
-        st.markdown(f"{colored('●', row.status)} {md_escape(kpi_name(row))} · "
-                    f"**{colored(md_escape(fmt_value(row.value, row.unit)), row.status)}**",
-                    help=target_text(row) or None)
+        # one line and one picture per KPI: few elements for the browser to lay out. The
+        # line opens that KPI's detail (the red one the director is looking at, not the
+        # stage's first KPI).
+        line = (f"{colored('●', row.status)} {md_escape(kpi_name(row))} · "
+                f"**{colored(md_escape(fmt_value(row.value, row.unit)), row.status)}**")
+        if detail is None:
+            st.markdown(line, help=target_text(row) or None)
+        else:
+            st.page_link(detail, label=line, help=target_text(row) or None,
+                         query_params={"stage": stage.stage_code, "kpi": row.kpi_code,
+                                       "month": chosen})
         st.image(sparkline_svg(history), width=SPARK_W)
-    try:
-        st.page_link(detail_page(), label=t("kpi_see_detail"), icon=":material/query_stats:",
+    if detail is not None:
+        st.page_link(detail, label=t("kpi_see_detail"), icon=":material/query_stats:",
                      query_params={"stage": stage.stage_code, "month": chosen})
-    except StreamlitAPIException:  # the user's navigation has no detail page
-        pass

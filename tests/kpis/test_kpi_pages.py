@@ -56,15 +56,35 @@ def test_stage_health_counts_statuses_of_the_chosen_month(kpi_home):
     assert sum(expected.values()) == 32  # every KPI of docs/value-chain.md
 
 
+def kpi_links(at) -> dict[str, str]:
+    """The stage tiles' KPI lines (page links): label → the detail page's query string."""
+    return {link.proto.label: link.proto.query_string for link in at.get("page_link")
+            if "kpi=" in link.proto.query_string}
+
+
 def test_stage_health_tiles_show_each_kpi_with_its_status_colour(kpi_home):
     at = open_page("salud-de-etapas")
-    lines = [m.value for m in at.markdown]
+    lines = list(kpi_links(at))
     # win_rate for October is 60 %: green against a 35 % target, written as in Mexico
     assert ":green[●] Tasa de cierre · **:green[60\\.0 %]**" in lines
     # every KPI has its 12-month trend drawn beside it
     assert len(at.get("image")) == 32
     # a KPI without a target shows its value in grey (no status)
     assert any(line.startswith(":gray[●] Pipeline abierto") for line in lines)
+    assert len(lines) == 32
+
+
+def test_a_kpi_line_opens_that_kpis_detail(kpi_home):
+    """The drill lands on the KPI the director clicked, in the stage and month shown."""
+    from urllib.parse import parse_qs
+
+    at = open_page("salud-de-etapas", query={"month": "2026-05"})
+    links = kpi_links(at)
+    query = parse_qs(next(q for label, q in links.items() if "Tasa de cierre" in label))
+    assert query == {"stage": ["sales"], "kpi": ["win_rate"], "month": ["2026-05"]}
+    # one link per KPI, each to its own code
+    codes = [parse_qs(q)["kpi"][0] for q in links.values()]
+    assert len(codes) == len(set(codes)) == 32
 
 
 def test_stage_health_switching_month_updates_the_url(kpi_home):
