@@ -35,6 +35,7 @@ from dashboards.pages.stage_health import (
 from seiton.webapp.i18n import register, t
 
 register({
+    "sd_unit_count": {"es": "número", "en": "count"},
     "sd_intro": {
         "es": "Tendencia de 12 meses de cada indicador frente a su meta (línea verde) y su "
               "umbral ámbar (línea naranja); elige un indicador para ver los registros detrás "
@@ -140,7 +141,7 @@ def trend(history: pd.DataFrame) -> go.Figure:
         marker={"color": [status_color(s) for s in history["status"]]},
         # the value on each bar: a 0 shows as "0.0 %", a month without data shows nothing
         text=["" if is_missing(v) else fmt_value(v, first.unit) for v in history["value"]],
-        textposition="outside", cliponaxis=False, textfont={"size": 10},
+        textposition="outside", cliponaxis=False, textfont={"size": 13},
         customdata=list(zip(values, statuses, strict=True)),
         hovertemplate="%{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
     ))
@@ -156,12 +157,21 @@ def trend(history: pd.DataFrame) -> go.Figure:
                                                         "shape": "hvh", "width": 1.5},
                 hoverinfo="skip", showlegend=False))
     if not is_missing(latest.target):
-        fig.add_annotation(x=labels[-1], y=float(latest.target), text=target_text(latest),
-                           showarrow=False, yshift=10, xanchor="right")
-    fig.update_layout(title=kpi_name(first), height=260, showlegend=False,
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis={"tickformat": ",.0f" if first.unit in ("mxn", "count") else ",.1f"})
+        # above the plot, at its right edge: inside it the text covered bars and their values
+        fig.add_annotation(x=1, y=1, xref="paper", yref="paper", xanchor="right",
+                           yanchor="bottom", yshift=4, text=target_text(latest),
+                           showarrow=False, font={"size": 12})
+    fig.update_layout(title=kpi_name(first), height=280, showlegend=False,
+                      font={"size": 13}, margin={"l": 10, "r": 10, "t": 56, "b": 10},
+                      yaxis={"tickformat": ",.0f" if first.unit in ("mxn", "count") else ",.1f",
+                             "title": {"text": axis_unit(first.unit)}})
     return fig
+
+
+def axis_unit(unit: str) -> str:
+    """The y-axis title: the unit the values are in (docs/kpis.md, the catalogue's units)."""
+    return {"pct": "%", "days": t("unit_days"), "hours": "h", "mxn": "MXN"}.get(
+        unit, t("sd_unit_count"))
 
 
 def how_computed(row) -> str:

@@ -37,3 +37,13 @@ def test_stage_health_sparkline_steps_up_at_the_change_only():
     assert len(set(before)) == 1 and len(set(after)) == 1
     assert after[0] < before[0]  # a higher target is drawn higher (smaller y)
     assert svg.count("<circle") == 6
+
+
+def test_the_trend_says_its_unit_and_keeps_the_target_label_off_the_bars():
+    fig = trend(_history())
+    assert fig.layout.yaxis.title.text == "%"
+    (note,) = fig.layout.annotations
+    # in paper coordinates above the plot area: it cannot cover a bar or its value
+    assert (note.xref, note.yref, note.yanchor) == ("paper", "paper", "bottom")
+    assert note.y >= 1
+    assert fig.data[0].textfont.size >= 12
