@@ -19,7 +19,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data_issues, exports, queries
+from dashboards.tables import scroll_hint
 from dashboards.url_state import ALL, UrlState
+from seiton.webapp.formats import table_date_format
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -288,7 +290,7 @@ def _money_config(*labels: str) -> dict:
 
 
 def _date_config(*labels: str) -> dict:
-    return {label: st.column_config.DateColumn(format="DD/MM/YYYY") for label in labels}
+    return {label: st.column_config.DateColumn(format=table_date_format()) for label in labels}
 
 
 # --------------------------------------------------------------------------- URL state
@@ -365,6 +367,7 @@ def render() -> None:
     else:
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             **_money_config(*(t(k) for k in MONEY_KEYS)), **_date_config(t("chg_c_period"))})
+        scroll_hint(table)
 
     st.markdown(f"**{t('chg_totals')}**")
     per_currency = _totals_view(queries.df(TOTALS_SQL, params))

@@ -20,6 +20,7 @@ import streamlit as st
 from dashboards import data_issues, exports, queries
 from dashboards.url_state import ALL, UrlState
 from seiton.config import BUSINESS_TZ
+from seiton.webapp.formats import table_date_format
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -297,7 +298,7 @@ def render() -> None:
         st.warning(t("coll_bad_param"))
 
     top = st.columns([1, 1, 2])
-    as_of: date = top[0].date_input(t("coll_as_of"), key=PARAMS["as_of"], format="DD/MM/YYYY")
+    as_of: date = top[0].date_input(t("coll_as_of"), key=PARAMS["as_of"], format=table_date_format())
     currency = _or_none(top[1].selectbox(
         t("coll_currency"), [ALL, *CURRENCIES], key=PARAMS["currency"],
         format_func=lambda c: c or t("coll_all_currencies")))
@@ -375,7 +376,7 @@ def _money_config(*labels: str) -> dict:
 
 
 def _date_config(*labels: str) -> dict:
-    return {label: st.column_config.DateColumn(format="DD/MM/YYYY") for label in labels}
+    return {label: st.column_config.DateColumn(format=table_date_format()) for label in labels}
 
 
 def _drill_down(url: UrlState, as_of: date, cur: tuple):

@@ -18,6 +18,8 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.pages.stage_health import fmt_money, is_missing, month_label, number
+from dashboards.tables import scroll_hint
+from seiton.webapp.formats import table_date_format
 from seiton.webapp.i18n import register, t
 
 register({
@@ -220,17 +222,18 @@ def render() -> None:
 
     st.subheader(t("l2c_won_deals"))
     deals["furthest_step"] = [t(FURTHEST.get(s, "l2c_won")) for s in deals["furthest_step"]]
+    shown = deals[["opportunity_code", "account_code", "contract_number", "won_on",
+                   "days_to_activation", "days_to_go_live", "days_to_first_invoice",
+                   "days_to_first_cash", "furthest_step", "proposal_price_mxn",
+                   "invoiced_total_mxn", "collected_mxn"]]
     st.dataframe(
-        deals[["opportunity_code", "account_code", "contract_number", "won_on",
-               "days_to_activation", "days_to_go_live", "days_to_first_invoice",
-               "days_to_first_cash", "furthest_step", "proposal_price_mxn",
-               "invoiced_total_mxn", "collected_mxn"]],
+        shown,
         hide_index=True,
         column_config={
             "opportunity_code": st.column_config.TextColumn(t("l2c_opportunity")),
             "account_code": st.column_config.TextColumn(t("l2c_account")),
             "contract_number": st.column_config.TextColumn(t("l2c_contract")),
-            "won_on": st.column_config.DateColumn(t("l2c_won_on"), format="YYYY-MM-DD"),
+            "won_on": st.column_config.DateColumn(t("l2c_won_on"), format=table_date_format()),
             **{f"days_to_{s}": st.column_config.NumberColumn(t(STEP_LABELS[s])) for s in STEPS},
             "furthest_step": st.column_config.TextColumn(t("l2c_step")),
             "proposal_price_mxn": st.column_config.NumberColumn(t("l2c_won_price"),
@@ -241,3 +244,4 @@ def render() -> None:
                                                            format="dollar"),
         },
     )
+    scroll_hint(shown)

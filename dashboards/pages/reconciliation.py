@@ -18,7 +18,9 @@ import streamlit as st
 
 from dashboards import data_issues, exports, queries
 from dashboards.pages import billing_charges as charges_page
+from dashboards.tables import scroll_hint
 from dashboards.url_state import ALL, UrlState
+from seiton.webapp.formats import table_date_format
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -170,7 +172,7 @@ def _money_config(*labels: str) -> dict:
 
 
 def _date_config(*labels: str) -> dict:
-    return {label: st.column_config.DateColumn(format="DD/MM/YYYY") for label in labels}
+    return {label: st.column_config.DateColumn(format=table_date_format()) for label in labels}
 
 
 def _case_key(contract: str, period) -> str:
@@ -232,6 +234,7 @@ def render() -> None:
             **_money_config(t("rec_c_expected"), t("rec_c_invoiced"), t("rec_c_difference"),
                             t("rec_c_invoice_subtotal"), t("rec_c_credited")),
             **_date_config(t("rec_c_period"))})
+        scroll_hint(table)
 
     keys = [_case_key(c, p) for c, p in zip(cases["contract_number"], cases["period_start"], strict=True)]
     labels = {k: f"{k.split('|')[0]} · {charges_page.period_label(k.split('|')[1])} · "

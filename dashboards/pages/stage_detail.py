@@ -32,6 +32,7 @@ from dashboards.pages.stage_health import (
     status_text,
     target_text,
 )
+from seiton.webapp.formats import table_date_format
 from seiton.webapp.i18n import register, t
 
 register({
@@ -248,7 +249,7 @@ def _records(kpi: str, month) -> None:
         column_config={
             "record_type": st.column_config.TextColumn(t("sd_record_type")),
             "record_key": st.column_config.TextColumn(t("sd_record_key")),
-            "record_date": st.column_config.DateColumn(t("sd_record_date"), format="YYYY-MM-DD"),
+            "record_date": st.column_config.DateColumn(t("sd_record_date"), format=table_date_format()),
             "account_code": st.column_config.TextColumn(t("sd_account")),
             "contract_number": st.column_config.TextColumn(t("sd_contract")),
             "numerator": st.column_config.NumberColumn(t("sd_adds_numerator"), format="%.2f"),
@@ -279,7 +280,7 @@ def _receivables(month, only_over_60: bool) -> None:
             "invoice_number": st.column_config.TextColumn(t("sd_invoice")),
             "account_code": st.column_config.TextColumn(t("sd_account")),
             "contract_number": st.column_config.TextColumn(t("sd_contract")),
-            "due_on": st.column_config.DateColumn(t("sd_due_on"), format="YYYY-MM-DD"),
+            "due_on": st.column_config.DateColumn(t("sd_due_on"), format=table_date_format()),
             "open_amount_mxn": st.column_config.NumberColumn(t("sd_open_mxn"), format="dollar"),
             "days_past_due": st.column_config.NumberColumn(t("sd_days_past_due")),
             "bucket": st.column_config.TextColumn(t("sd_bucket")),

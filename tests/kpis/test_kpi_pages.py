@@ -166,6 +166,9 @@ def test_lead_to_cash_flow_cohorts_and_deals(kpi_home):
     assert cohorts["days_to_activation"].iloc[0] == 10  # median of 10 and 10
     assert list(deals["opportunity_code"]) == ["OP-1", "OP-2", "OP-3"]
     assert list(deals["furthest_step"]) == ["Facturadas", "Contrato activo", "Ganadas"]
+    # the won deals have twelve columns, more than a screen shows: the page says so once
+    hints = [c.value for c in at.caption if "más columnas a la derecha" in c.value]
+    assert len(hints) == 1
 
 
 def test_lead_to_cash_defaults_to_the_last_twelve_months(kpi_home):
