@@ -7,8 +7,9 @@ it. Numbers, dates and booleans are left as they are.
 from __future__ import annotations
 
 import io
-from datetime import datetime, time
+from datetime import date, datetime, time
 
+import numpy as np
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -39,27 +40,7 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "datos") -> bytes:
     """One sheet, header row bold; text cells stored as text (never as a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    frame = neutralize_frame(df)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_title(sheet_name, set())
-    ws.append([str(c) for c in frame.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False, name=None):
-        ws.append([_xlsx_value(v) for v in row])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
-                cell.data_type = "s"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_xlsx_sheets_bytes({sheet_name: df})
 
 
 def _xlsx_value(value):
@@ -71,6 +52,12 @@ def _xlsx_value(value):
             return None
     except (TypeError, ValueError):  # lists and other containers
         pass
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):  # else stored as text below: page counts were
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, (datetime, time)) and value.tzinfo is not None:
@@ -81,40 +68,62 @@ def _xlsx_value(value):
 
 
 def to_xlsx_sheets_bytes(sheets: dict[str, pd.DataFrame],
-                         money_columns: frozenset[str] | set[str] = frozenset()) -> bytes:
+                         money_columns: frozenset[str] | set[str] = frozenset(),
+                         language: str | None = None) -> bytes:
     """Several tables in one workbook, one sheet each, in order (a page's whole screen).
 
-    Same protections as to_xlsx_bytes; columns named in money_columns get a
-    #,##0.00 number format (values stay exact: Decimals are written as numbers)."""
+    Values keep their types — numbers are numbers, dates are dates — and are shown in the
+    language's formats (docs/conventions.md "Display formats"): whole numbers with thousands
+    separators, columns named in money_columns with two decimals (Decimals are written as
+    numbers, exact), dates as the tables show them. Text cells are stored as text, never as a
+    formula (`safe_cell`)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
     for name, df in sheets.items():
-        title = _sheet_title(name, used)
-        ws = wb.create_sheet(title)
-        frame = neutralize_frame(df)
-        ws.append([str(c) for c in frame.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        money_idx = {i for i, c in enumerate(df.columns) if str(c) in money_columns}
-        for row in frame.itertuples(index=False, name=None):
-            ws.append([_xlsx_value(v) for v in row])
-        for row in ws.iter_rows(min_row=2):
-            for i, cell in enumerate(row):
-                if isinstance(cell.value, str):
-                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
-                    cell.data_type = "s"
-                elif i in money_idx and cell.value is not None:
-                    cell.number_format = "#,##0.00"
+        _write_sheet(wb.create_sheet(_sheet_title(name, used)), df, money_columns, language)
     if not wb.sheetnames:
         wb.create_sheet("datos")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+XLSX_DATE_FORMATS = {"es": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
+
+
+def _write_sheet(ws, df: pd.DataFrame, money_columns, language: str | None) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    from seiton.webapp.i18n import lang
+
+    dates = XLSX_DATE_FORMATS.get(language or lang(), XLSX_DATE_FORMATS["es"])
+    frame = neutralize_frame(df)
+    ws.append([str(c) for c in frame.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    money_idx = {i for i, c in enumerate(df.columns) if str(c) in money_columns}
+    for row in frame.itertuples(index=False, name=None):
+        ws.append([_xlsx_value(v) for v in row])
+    for row in ws.iter_rows(min_row=2):
+        for i, cell in enumerate(row):
+            value = cell.value
+            if isinstance(value, str):
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell.data_type = "s"
+            elif value is None or isinstance(value, bool):
+                continue
+            elif i in money_idx:
+                cell.number_format = "#,##0.00"
+            elif isinstance(value, datetime):
+                cell.number_format = dates + (" hh:mm" if value.time() != time() else "")
+            elif isinstance(value, date):
+                cell.number_format = dates
+            elif isinstance(value, int):
+                cell.number_format = "#,##0"
 
 
 def _sheet_title(name: str, used: set[str]) -> str:

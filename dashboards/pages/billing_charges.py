@@ -21,7 +21,7 @@ import streamlit as st
 from dashboards import data_issues, exports, queries
 from dashboards.tables import scroll_hint
 from dashboards.url_state import ALL, UrlState
-from seiton.webapp.formats import table_date_format
+from seiton.webapp.formats import fmt_date, table_date_format
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -61,6 +61,7 @@ register({
     "chg_plan_from": {"es": "Plan vigente desde", "en": "Plan in force from"},
     "chg_fraction": {"es": "Fracción activa", "en": "Active fraction"},
     "chg_devices": {"es": "Dispositivos", "en": "Devices"},
+    "chg_sheet_devices": {"es": "Dispositivos del cargo", "en": "Devices of the charge"},
     "chg_reads": {"es": "Lecturas", "en": "Readings"},
     "chg_reads_est": {"es": "Con estimaciones", "en": "Estimated"},
     "chg_reads_act": {"es": "Reales", "en": "Actual"},
@@ -388,7 +389,7 @@ def render() -> None:
 
     url.write({"period": period.isoformat(), "contract": contract, "currency": currency,
                 "estimated": estimated_choice, "detail": detail})
-    _exports(period, table, per_currency, sheets)
+    _exports(period, table, per_currency, sheets, detail)
 
 
 def _charges_view(charges: pd.DataFrame) -> pd.DataFrame:
@@ -529,8 +530,7 @@ def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:
     if not c.is_period_closed:
         st.info(t("chg_provisional"))
     m = st.columns(5)
-    m[0].metric(t("chg_plan_from"), pd.Timestamp(c.plan_effective_from).strftime("%d/%m/%Y")
-                if c.plan_effective_from is not None and not pd.isna(c.plan_effective_from) else "—")
+    m[0].metric(t("chg_plan_from"), fmt_date(c.plan_effective_from))  # "—" when missing
     m[1].metric(t("chg_fraction"), f"{int(c.active_days)}/{int(c.days_in_month)}")
     m[2].metric(t("chg_devices"), fmt_int(c.device_count))
     m[3].metric(t("chg_reads"), t("chg_reads_est") if c.has_estimated_reads else t("chg_reads_act"))
@@ -552,20 +552,22 @@ def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:
     else:
         st.dataframe(devices, hide_index=True, width="stretch",
                      column_config=_date_config(t("chg_c_read_on")))
-    stem = f"{contract} {period:%Y-%m}"
-    return {f"{stem} {t('chg_steps')}": lines, f"{stem} {t('chg_devices')}": devices}
+    # sheet names are the tables' names (Excel cuts them at 31 characters): the contract is
+    # in the workbook's file name (`_exports`)
+    return {t("chg_steps"): lines, t("chg_sheet_devices"): devices}
 
 
 def _exports(period: date, table: pd.DataFrame, per_currency: pd.DataFrame,
-             detail: dict[str, pd.DataFrame]) -> None:
+             detail: dict[str, pd.DataFrame], contract: str | None = None) -> None:
     st.subheader(t("chg_export"))
     sheets = {t("chg_table"): table, t("chg_totals"): per_currency, **detail}
     money = {t(k) for k in MONEY_KEYS}
     stem = f"cargos_{period:%Y-%m}"
+    book = f"{stem}_{contract}" if contract else stem
     left, right = st.columns(2)
     left.download_button(
         t("chg_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets, money),
-        file_name=f"{stem}.xlsx", key="chg_dl_xlsx",
+        file_name=f"{book}.xlsx", key="chg_dl_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     right.download_button(t("chg_export_csv"), data=lambda: exports.to_csv_bytes(table),
                           file_name=f"{stem}.csv", mime="text/csv", key="chg_dl_csv")

@@ -20,7 +20,7 @@ import streamlit as st
 from dashboards import data_issues, exports, queries
 from dashboards.url_state import ALL, UrlState
 from seiton.config import BUSINESS_TZ
-from seiton.webapp.formats import table_date_format
+from seiton.webapp.formats import fmt_date, table_date_format
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -54,6 +54,11 @@ register({
     "coll_pick_invoice": {"es": "Factura (para ver su detalle)", "en": "Invoice (to see its detail)"},
     "coll_no_invoice": {"es": "— ninguna —", "en": "— none —"},
     "coll_accounts_table": {"es": "Clientes", "en": "Accounts"},
+    "coll_sheet_payments": {"es": "Pagos {n}", "en": "Payments {n}"},
+    "coll_sheet_credit_notes": {"es": "Notas de crédito {n}", "en": "Credit notes {n}"},
+    "coll_sheet_actions": {"es": "Acciones {n}", "en": "Actions {n}"},
+    "coll_sheet_unapplied": {"es": "Pagos no aplicados", "en": "Unapplied payments"},
+    "coll_sheet_trends": {"es": "DSO y CEI, 12 cierres", "en": "DSO and CEI, 12 month ends"},
     "coll_invoices_table": {"es": "Facturas abiertas", "en": "Open invoices"},
     "coll_nothing_open": {"es": "No hay facturas abiertas con estos filtros a la fecha de corte.",
                           "en": "No open invoices for these filters as of the date."},
@@ -482,10 +487,10 @@ def _invoice_detail(as_of: date, invoice: str) -> dict[str, pd.DataFrame]:
             st.dataframe(frame, hide_index=True, width="stretch",
                          column_config={**_money_config(*money), **_date_config(*dates)})
     if warehouse_date is not None:
-        st.caption(t("coll_promise_note").format(d=pd.Timestamp(warehouse_date).strftime("%d/%m/%Y")))
-    return {f"{invoice} {t('coll_payments')}": payments,
-            f"{invoice} {t('coll_credit_notes')}": credits,
-            f"{invoice} {t('coll_actions')}": actions}
+        st.caption(t("coll_promise_note").format(d=fmt_date(warehouse_date)))
+    return {t("coll_sheet_payments").format(n=invoice): payments,
+            t("coll_sheet_credit_notes").format(n=invoice): credits,
+            t("coll_sheet_actions").format(n=invoice): actions}
 
 
 def _unapplied(as_of: date, cur: tuple, account: str | None) -> pd.DataFrame:
@@ -536,9 +541,10 @@ def _exports(as_of: date, buckets: pd.DataFrame, accounts: pd.DataFrame,
              invoices: pd.DataFrame, detail: dict[str, pd.DataFrame],
              unapplied: pd.DataFrame, trend: pd.DataFrame) -> None:
     st.subheader(t("coll_export"))
+    # sheet names short enough for Excel to keep whole (31 characters)
     sheets = {t("coll_buckets"): buckets, t("coll_accounts_table"): accounts,
-              t("coll_invoices_table"): invoices, **detail, t("coll_unapplied"): unapplied,
-              t("coll_trends"): trend}
+              t("coll_invoices_table"): invoices, **detail, t("coll_sheet_unapplied"): unapplied,
+              t("coll_sheet_trends"): trend}
     money = {t(k) for k in ("coll_open_mxn", "coll_c_total", "coll_c_paid", "coll_c_credited",
                             "coll_c_open", "coll_c_open_mxn", "coll_c_amount", "coll_c_applied",
                             "coll_c_unapplied", "coll_c_unapplied_mxn", "coll_c_promised_amount",

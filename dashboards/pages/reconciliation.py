@@ -83,6 +83,9 @@ register({
     "rec_c_tax": {"es": "Impuesto", "en": "Tax"},
     "rec_c_total": {"es": "Total", "en": "Total"},
     "rec_c_credit_note": {"es": "Nota de crédito", "en": "Credit note"},
+    "rec_sheet_invoices": {"es": "Facturas del caso", "en": "Invoices of the case"},
+    "rec_sheet_credit_notes": {"es": "Notas de crédito del caso",
+                               "en": "Credit notes of the case"},
     "rec_c_date": {"es": "Fecha", "en": "Date"},
     "rec_c_amount": {"es": "Importe", "en": "Amount"},
     "rec_v_yes": {"es": "Sí", "en": "Yes"},
@@ -249,7 +252,7 @@ def render() -> None:
 
     url.write({"status": status_csv, "period": period.isoformat() if period else None,
                 "case": case})
-    _exports(table, summary, detail)
+    _exports(table, summary, detail, case)
 
 
 def _summary_view(summary: pd.DataFrame) -> pd.DataFrame:
@@ -312,8 +315,9 @@ def _case_detail(contract: str, period: date) -> dict[str, pd.DataFrame]:
             st.dataframe(frame, hide_index=True, width="stretch",
                          column_config={**_money_config(*money), **_date_config(*dates)})
 
-    sheets = {f"{contract} {period:%Y-%m} {t('rec_c_invoice')}": invoices,
-              f"{contract} {period:%Y-%m} {t('rec_c_credit_note')}": credits}
+    # sheet names are the tables' names (Excel cuts them at 31 characters): the case is in
+    # the workbook's file name (`_exports`)
+    sheets = {t("rec_sheet_invoices"): invoices, t("rec_sheet_credit_notes"): credits}
     if not r.has_charge:
         st.info(t("rec_no_charge"))
         return sheets
@@ -325,7 +329,8 @@ def _case_detail(contract: str, period: date) -> dict[str, pd.DataFrame]:
     return sheets
 
 
-def _exports(table: pd.DataFrame, summary: pd.DataFrame, detail: dict[str, pd.DataFrame]) -> None:
+def _exports(table: pd.DataFrame, summary: pd.DataFrame, detail: dict[str, pd.DataFrame],
+             case: str | None = None) -> None:
     st.subheader(t("rec_export"))
     sheets = {t("rec_table"): table, t("rec_summary"): summary, **detail}
     money = {t(k) for k in ("rec_c_expected", "rec_c_invoiced", "rec_c_difference",
@@ -334,7 +339,8 @@ def _exports(table: pd.DataFrame, summary: pd.DataFrame, detail: dict[str, pd.Da
     left, right = st.columns(2)
     left.download_button(
         t("rec_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets, money),
-        file_name="conciliacion.xlsx", key="rec_dl_xlsx",
+        file_name=f"conciliacion_{case.replace('|', '_')}.xlsx" if case else "conciliacion.xlsx",
+        key="rec_dl_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     right.download_button(t("rec_export_csv"), data=lambda: exports.to_csv_bytes(table),
                           file_name="conciliacion.csv", mime="text/csv", key="rec_dl_csv")
