@@ -21,7 +21,8 @@ STAGE_TITLES = {
     "formalization": {"es": "2 · Formalización", "en": "2 · Formalization"},
     "implementation": {"es": "3 · Implementación", "en": "3 · Implementation"},
     "operation": {"es": "4 · Operación y soporte", "en": "4 · Operation & support"},
-    "billing": {"es": "5 · Medición, facturación y cobranza", "en": "5 · Metering, billing & collections"},
+    # short enough for the sidebar's width (the full name is the stage's, on the pages)
+    "billing": {"es": "5 · Facturación y cobranza", "en": "5 · Billing & collections"},
     "renewal": {"es": "6 · Renovación", "en": "6 · Renewal"},
 }
 
@@ -75,7 +76,9 @@ def main() -> None:
         if key in sections:
             label = STAGE_TITLES[key].get(lang) if key in STAGE_TITLES else t(key)
             ordered[label] = sections[key]
-    nav = st.navigation(ordered)
+    # expanded: every page listed, so the sidebar never shows Streamlit's own "View N more"
+    # / "View less" button, which it does not translate
+    nav = st.navigation(ordered, expanded=True)
     layout.sidebar(user)
     nav.run()
 
