@@ -290,7 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo-data", help="generate the deterministic demo business")
     d.add_argument("--scale", choices=["tiny", "small", "medium", "large"], default="small",
                    help="tiny is a quick one for tests, not a demo")
-    d.add_argument("--seed", type=int, default=7)
+    from operational_app.demo.params import DEFAULT_SEED
+
+    d.add_argument("--seed", type=int, default=DEFAULT_SEED)
     d.add_argument("--until", help="last day of history (YYYY-MM-DD); default: end of last month")
     d.add_argument("--if-empty", action="store_true",
                    help="do nothing when the operational DB already holds data (make demo)")
