@@ -199,10 +199,14 @@ def _check_totals(comprobante: _Comprobante, subtotal: Decimal, tax: Decimal,
                              f"is {wanted} (its lines do not add up to it)")
 
 
+# the export's message for it; the CFDI page says it once, by the fields' labels
+MISSING_FISCAL_DATA = "the company's fiscal data is not configured"
+
+
 def _emisor(config: FiscalConfig) -> cfdi40.Emisor:
     missing = config.missing()
     if missing:
-        raise BuildError("the company's fiscal data is not configured: "
+        raise BuildError(f"{MISSING_FISCAL_DATA}: "
                          f"{', '.join(missing)} (admin page or SEITON_ISSUER_* variables)")
     return cfdi40.Emisor(rfc=config.rfc, nombre=config.name, regimen_fiscal=config.regime)
 

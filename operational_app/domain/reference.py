@@ -49,6 +49,13 @@ def kpi_catalog() -> dict[str, Kpi]:
 
 
 @cache
+def stage_names() -> dict[str, dict[str, str]]:
+    """stage_code → its name per language ({"es": …, "en": …}, seed stages)."""
+    return {row["stage_code"]: {"es": row["name_es"], "en": row["name_en"]}
+            for row in read_seed("stages")}
+
+
+@cache
 def transaction_type_stages() -> dict[str, str]:
     """transaction_type → the one stage it supports (seed transaction_types)."""
     return {row["transaction_type"]: row["stage_code"] for row in read_seed("transaction_types")}

@@ -12,13 +12,14 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from operational_app.cfdi import export
+from operational_app.cfdi import build, export
 from operational_app.domain import fiscal
 from operational_app.domain.errors import ValidationError
-from operational_app.pages.forms import current_actor
+from operational_app.pages.forms import current_actor, display_frame
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import CfdiCancellation, CfdiDocument, Contract, Invoice
-from seiton.webapp.i18n import register, t
+from seiton.webapp.formats import fmt_money
+from seiton.webapp.i18n import STRINGS, register, t
 
 register({
     "cfdi_title": {"es": "CFDI", "en": "CFDI"},
@@ -48,11 +49,42 @@ register({
     "fiscal_saved": {"es": "Datos fiscales guardados", "en": "Fiscal data saved"},
 })
 
-_FISCAL_FIELDS = (
-    ("issuer_rfc", "RFC"), ("issuer_name", "Nombre / razón social"),
-    ("issuer_regime", "Régimen fiscal"), ("issuer_postal_code", "Código postal de expedición"),
-    ("invoice_series", "Serie de facturas"), ("credit_note_series", "Serie de notas de crédito"),
-)
+# the issuer's settings (operational_app/domain/fiscal.py), by their labels
+_FISCAL_FIELDS = ("issuer_rfc", "issuer_name", "issuer_regime", "issuer_postal_code",
+                  "invoice_series", "credit_note_series")
+register({
+    "fiscal_issuer_rfc": {"es": "RFC", "en": "RFC"},
+    "fiscal_issuer_name": {"es": "Nombre o razón social", "en": "Name"},
+    "fiscal_issuer_regime": {"es": "Régimen fiscal", "en": "Tax regime"},
+    "fiscal_issuer_postal_code": {"es": "Código postal de expedición",
+                                  "en": "Postal code of issue"},
+    "fiscal_invoice_series": {"es": "Serie de facturas", "en": "Invoice series"},
+    "fiscal_credit_note_series": {"es": "Serie de notas de crédito",
+                                  "en": "Credit note series"},
+    # the kinds of invoice line (fiscal.LINE_KINDS), each with its SAT keys
+    "fiscal_kind_fixed_fee": {"es": "cuota fija", "en": "fixed fee"},
+    "fiscal_kind_overage": {"es": "excedente", "en": "overage"},
+    "fiscal_kind_true_up": {"es": "ajuste a mínimo", "en": "minimum true-up"},
+    "fiscal_kind_adjustment": {"es": "ajuste", "en": "adjustment"},
+    "fiscal_missing": {"es": "Faltan datos fiscales del emisor: {fields}. Se capturan en la "
+                             "página Datos fiscales; sin ellos no se exporta ningún CFDI.",
+                       "en": "The issuer's fiscal data is missing: {fields}. Enter it on the "
+                             "Fiscal data page; without it no CFDI is exported."},
+    # the CFDI column of the period's table
+    "cfdi_status_not_stamped": {"es": "Sin timbrar", "en": "Not stamped"},
+    "cfdi_status_cancelled": {"es": "Cancelado", "en": "Cancelled"},
+    "cfdi_status_amounts_differ": {"es": "Importe distinto", "en": "Amounts differ"},
+    "cfdi_status_stamped": {"es": "Timbrado", "en": "Stamped"},
+    "cfdi_c_invoice": {"es": "Factura", "en": "Invoice"},
+    "cfdi_c_contract": {"es": "Contrato", "en": "Contract"},
+    "cfdi_c_issued": {"es": "Emitida", "en": "Issued"},
+    "cfdi_c_total": {"es": "Total", "en": "Total"},
+    "cfdi_c_currency": {"es": "Moneda", "en": "Currency"},
+    "cfdi_c_status": {"es": "CFDI", "en": "CFDI"},
+    "cfdi_c_uuid": {"es": "UUID", "en": "UUID"},
+    "cfdi_c_stamped_at": {"es": "Timbrado el", "en": "Stamped at"},
+})
+_COLUMNS = ("invoice", "contract", "issued", "total", "currency", "status", "uuid", "stamped_at")
 
 
 def _periods() -> list[date]:
@@ -90,12 +122,22 @@ def _rows(period: date) -> pd.DataFrame:
             status = "amounts_differ"
         else:
             status = "stamped"
-        out.append({"factura": inv.invoice_number, "contrato": inv.contract_number,
-                    "emitida": inv.issued_on, "total": str(inv.total),
-                    "moneda": inv.currency, "cfdi": status,
-                    "uuid": doc[1] if doc is not None else "",
-                    "timbrada": doc[0] if doc is not None else None})
-    return pd.DataFrame(out)
+        out.append({"invoice": inv.invoice_number, "contract": inv.contract_number,
+                    "issued": inv.issued_on, "total": inv.total,
+                    "currency": inv.currency, "status": status,
+                    "uuid": doc[1] if doc is not None else None,
+                    "stamped_at": doc[0] if doc is not None else None})
+    return pd.DataFrame(out, columns=list(_COLUMNS))
+
+
+def _shown(rows: pd.DataFrame) -> pd.DataFrame:
+    """The table as people read it: statuses by their names, dates and money in the
+    language's formats (forms.display_frame), the headers translated."""
+    view = rows.copy()
+    view["status"] = view["status"].map(lambda code: t(f"cfdi_status_{code}"))
+    view = display_frame(view)
+    view["total"] = [fmt_money(v) for v in rows["total"]]
+    return view.rename(columns={c: t(f"cfdi_c_{c}") for c in _COLUMNS})
 
 
 def _xml_of(invoice_number: str) -> tuple[str, bool]:
@@ -106,7 +148,6 @@ def _xml_of(invoice_number: str) -> tuple[str, bool]:
                         .order_by(CfdiDocument.stamped_at.desc())).first()
         if doc is not None:
             return doc.xml, True
-        from operational_app.cfdi import build
 
         try:
             return build.invoice_xml(s, invoice, fiscal.fiscal_config(s)).decode(), False
@@ -123,16 +164,21 @@ def render() -> None:
         return
     period = st.selectbox(t("cfdi_period"), periods, format_func=lambda d: d.strftime("%Y-%m"))
     rows = _rows(period)
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(_shown(rows), hide_index=True, width="stretch")
     with read_session() as s:
         report = export.build_period(s, period)
+        missing = fiscal.fiscal_config(s).missing()
     st.download_button(t("cfdi_download"), export.as_zip(report),
                        file_name=f"cfdi-{period:%Y-%m}.zip", mime="application/zip")
-    if report.errors:
-        with st.expander(f"{t('cfdi_not_exported')} ({len(report.errors)})"):
-            for err in report.errors:
+    if missing:  # every document fails for it: said once, by the fields' labels
+        st.warning(t("fiscal_missing").format(
+            fields=", ".join(t(f"fiscal_{name}") for name in missing)))
+    errors = [e for e in report.errors if not (missing and build.MISSING_FISCAL_DATA in e)]
+    if errors:
+        with st.expander(f"{t('cfdi_not_exported')} ({len(errors)})"):
+            for err in errors:
                 st.text(err)
-    numbers = list(rows["factura"]) if not rows.empty else []
+    numbers = list(rows["invoice"]) if not rows.empty else []
     choice = st.selectbox(t("cfdi_open"), [t("cfdi_none"), *numbers],
                           key="cfdi_invoice")
     if choice in numbers:
@@ -154,13 +200,15 @@ def render_fiscal() -> None:
                "invoice_series": config.invoice_series,
                "credit_note_series": config.credit_note_series}
     with st.form("fiscal"):
-        values = {key: st.text_input(label, value=current[key] or "", key=f"fiscal_{key}")
-                  for key, label in _FISCAL_FIELDS}
+        values = {key: st.text_input(t(f"fiscal_{key}"), value=current[key] or "",
+                                     key=f"fiscal_{key}")
+                  for key in _FISCAL_FIELDS}
         for kind in fiscal.LINE_KINDS:
+            name = t(f"fiscal_kind_{kind}")
             values[f"product_key.{kind}"] = st.text_input(
-                f"ClaveProdServ · {kind}", value=config.product_keys[kind], key=f"fp_{kind}")
+                f"ClaveProdServ · {name}", value=config.product_keys[kind], key=f"fp_{kind}")
             values[f"unit_key.{kind}"] = st.text_input(
-                f"ClaveUnidad · {kind}", value=config.unit_keys[kind], key=f"fu_{kind}")
+                f"ClaveUnidad · {name}", value=config.unit_keys[kind], key=f"fu_{kind}")
         submitted = st.form_submit_button(t("fiscal_save"))
     if submitted:
         actor = current_actor()  # the write path's role and duty check
@@ -169,7 +217,8 @@ def render_fiscal() -> None:
             with write_session() as s:
                 fiscal.set_fiscal_config(s, actor, **changed)
         except ValidationError as exc:
-            for err in exc.errors:
-                st.error(f"{err.field}: {err.reason}")
+            for err in exc.errors:  # the field by the label the form shows
+                key = f"fiscal_{err.field}"
+                st.error(f"{t(key) if key in STRINGS else err.field}: {err.reason}")
             return
         st.success(t("fiscal_saved"))

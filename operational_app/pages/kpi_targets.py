@@ -15,14 +15,19 @@ import pandas as pd
 import streamlit as st
 
 from operational_app.domain import kpi_targets
-from operational_app.domain.reference import kpi_catalog
+from operational_app.domain.reference import kpi_catalog, stage_names
 from operational_app.pages.forms import EntryForm, md, records_table
 from operational_app.store.engine import read_session
-from seiton.webapp.i18n import lang, register, t
+from seiton.webapp.i18n import STRINGS, lang, register, t
 
 MONTHS_AHEAD = 12  # the months offered: the current one and the next twelve
 
 register({
+    "kt_unit_pct": {"es": "%", "en": "%"},
+    "kt_unit_days": {"es": "días", "en": "days"},
+    "kt_unit_hours": {"es": "horas", "en": "hours"},
+    "kt_unit_mxn": {"es": "MXN", "en": "MXN"},
+    "kt_unit_count": {"es": "número", "en": "count"},
     "kt_title": {"es": "Metas de KPI", "en": "KPI targets"},
     "kt_intro": {
         "es": "Cambia la meta y el umbral ámbar de un indicador a partir de un mes. Los meses "
@@ -68,9 +73,13 @@ def _num(value) -> str:
 
 
 def _kpi_label(code: str) -> str:
+    """The KPI's name in the UI language (its code stays in the URL and the database)."""
     kpi = kpi_catalog()[code]
-    name = kpi.name_es if lang() == "es" else kpi.name_en
-    return f"{name} ({code})"
+    return kpi.name_es if lang() == "es" else kpi.name_en
+
+
+def _unit(unit: str) -> str:
+    return t(f"kt_unit_{unit}") if f"kt_unit_{unit}" in STRINGS else unit
 
 
 def _direction(code: str) -> str:
@@ -95,7 +104,7 @@ def render() -> None:
         f.save(lambda s, actor: kpi_targets.set_kpi_target(
             s, actor, kpi_code=code, effective_from=start, target=target, amber=amber,
             reason=reason),
-            lambda row: f"{t('kt_saved')}: **{md(row.kpi_code)}** "
+            lambda row: f"{t('kt_saved')}: **{md(_kpi_label(row.kpi_code))}** "
                         f"{row.effective_from.strftime('%Y-%m')}")
 
     st.subheader(t("kt_history"))
@@ -104,14 +113,15 @@ def render() -> None:
         history = pd.DataFrame([{
             "kpi_code": _kpi_label(r.kpi_code), "effective_from": r.effective_from.strftime("%Y-%m"),
             "target": _num(r.target), "amber": _num(r.amber),
-            "created_by": r.created_by, "recorded_at": r.created_at.strftime("%Y-%m-%d %H:%M"),
+            "created_by": r.created_by, "recorded_at": r.created_at,
             "reason": r.reason} for r in changes])
     records_table(history, key="kt-history",
                   column_labels={"recorded_at": t("kt_col_recorded_at")})
 
     st.subheader(t("kt_defaults"))
     defaults = pd.DataFrame([{
-        "stage": k.stage_code, "kpi_code": _kpi_label(k.kpi_code), "unit": k.unit,
+        "stage": stage_names()[k.stage_code][lang()], "kpi_code": _kpi_label(k.kpi_code),
+        "unit": _unit(k.unit),
         "direction": _direction(k.kpi_code),
         "default_target": _num(k.target), "default_amber": _num(k.amber),
     } for k in catalog.values()])
