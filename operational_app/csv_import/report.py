@@ -18,7 +18,6 @@ UNCHANGED = "unchanged"
 REFUSED = "error"
 
 
-@dataclass
 class CsvError(FieldError):
     """A FieldError from a CSV file. `field` is the column ('' when the problem is the whole
     file, e.g. its size or encoding)."""

@@ -181,7 +181,7 @@ def check_device_life(v: Checker, field: str, day: date | None, device: Device |
         return
     v.not_before(field, day, device.installed_on, f"device {device.serial}'s install date")
     if device.removed_on is not None and day > device.removed_on:
-        v.fail(field, f"must not be after device {device.serial}'s removal ({device.removed_on})")
+        v.fail(field, "must not be after device {serial}'s removal ({removed_on})", serial=device.serial, removed_on=device.removed_on)
 
 
 # --------------------------------------------------------------------------- balances

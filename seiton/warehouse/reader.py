@@ -102,11 +102,11 @@ ALLOWED_STATEMENTS = {"SELECT"}
 def check_read_only(sql: str, con: duckdb.DuckDBPyConnection) -> str:
     """Refuse anything but exactly one SELECT calling no denied function; returns its SQL."""
     if len(sql) > MAX_QUERY_CHARS:
-        raise QueryRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+        raise QueryRefused("the query is longer than {MAX_QUERY_CHARS:,} characters", MAX_QUERY_CHARS=MAX_QUERY_CHARS)
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
-        raise QueryRefused(f"cannot parse the query: {_first_line(exc)}") from exc
+        raise QueryRefused("cannot parse the query: {error}", error=_first_line(exc)) from exc
     if len(statements) != 1:
         raise QueryRefused("exactly one statement is allowed")
     kind = statements[0].type.name
@@ -114,11 +114,11 @@ def check_read_only(sql: str, con: duckdb.DuckDBPyConnection) -> str:
         raise QueryRefused("exactly one statement is allowed (a PIVOT needs an explicit "
                            "list: `pivot t on col in ('a', 'b') using sum(x)`)")
     if kind not in ALLOWED_STATEMENTS:
-        raise QueryRefused(f"only SELECT queries are allowed (got {kind})")
+        raise QueryRefused("only SELECT queries are allowed (got {kind})", kind=kind)
     query = statements[0].query
     denied = sorted(n for n in called_functions(query, con) if is_denied_function(n))
     if denied:
-        raise QueryRefused(f"function not allowed in the console: {', '.join(denied)}")
+        raise QueryRefused("function not allowed in the console: {denied}", denied=', '.join(denied))
     return query
 
 
