@@ -50,7 +50,7 @@ def parse(data: bytes, name: str) -> tuple[list[MetadataRow], list[CsvError]]:
         cells = raw.split("~")
         if len(cells) != len(COLUMNS):
             errors.append(CsvError("", "the row has {length} fields separated by '~', the "
-                                       "header {length2}", number, name, params={"length": len(cells), "length2": len(COLUMNS)}))
+                                       "header {columns}", number, name, params={"length": len(cells), "columns": len(COLUMNS)}))
             continue
         cell = dict(zip(COLUMNS, (c.strip() for c in cells), strict=True))
 
@@ -78,7 +78,7 @@ def parse(data: bytes, name: str) -> tuple[list[MetadataRow], list[CsvError]]:
             bad("Estatus", "must be 0 (cancelled) or 1 (in force), not {cell!r}", cell=cell['Estatus'])
             continue
         if cell["EfectoComprobante"] not in EFFECTS:
-            bad("EfectoComprobante", "must be one of {EFFECTS}", EFFECTS=', '.join(EFFECTS))
+            bad("EfectoComprobante", "must be one of {options}", options=', '.join(EFFECTS))
             continue
         if "FechaEmision" not in moments:
             bad("FechaEmision", "is required")

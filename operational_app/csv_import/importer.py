@@ -171,7 +171,7 @@ def _list_dir(path: Path) -> tuple[list[tuple[str, Source]], list[CsvError]]:
     ]
     if not items:
         return [], [CsvError("", "the folder holds no CSV files and no CFDI (expected names: "
-                                 "{IMPORT_ORDER}, or *.xml)", None, str(path), params={"IMPORT_ORDER": ', '.join(IMPORT_ORDER)})]
+                                 "{names}, or *.xml)", None, str(path), params={"names": ', '.join(IMPORT_ORDER)})]
     return items, []
 
 
@@ -216,7 +216,7 @@ def _plan(items: list[tuple[str, Source]], report: ImportReport) -> list[_Item]:
         fr = FileReport(file=name, format=fmt.filename if fmt else None)
         if fmt is None:
             fr.errors.append(CsvError("", "unknown file name: not an import format (expected "
-                                          "one of {IMPORT_ORDER})", None, name, params={"IMPORT_ORDER": ', '.join(IMPORT_ORDER)}))
+                                          "one of {names})", None, name, params={"names": ', '.join(IMPORT_ORDER)}))
             report.files.append(fr)
         elif fmt.filename in planned:
             fr.errors.append(CsvError("", "a second file for the {filename} format (after {name})", None, name, params={"filename": fmt.filename, "name": planned[fmt.filename].name}))

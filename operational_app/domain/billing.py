@@ -334,8 +334,9 @@ def _check_balanced(v: Checker, subtotal: Decimal | None, tax: Decimal | None,
                     total: Decimal | None) -> None:
     if subtotal is not None and tax is not None and total is not None:
         if subtotal + tax != total:
-            v.fail("total", "unbalanced totals: subtotal {subtotal} + tax_amount {tax} = "
-                            "{sum}, not {total}", subtotal=subtotal, tax=tax, sum=subtotal + tax, total=total)
+            v.fail("total", "unbalanced totals: {subtotal_field} {subtotal} + {tax_field} {tax} = "
+                            "{sum}, not {total}", subtotal_field="subtotal", subtotal=subtotal,
+                   tax_field="tax_amount", tax=tax, sum=subtotal + tax, total=total)
 
 
 def _check_billable_period(v: Checker, contract: Contract, period: date) -> None:
@@ -348,7 +349,7 @@ def _check_billable_period(v: Checker, contract: Contract, period: date) -> None
     last = last_day_in_force(contract)
     if not first <= period <= last:
         v.fail("period_start", "is outside contract {contract_number}'s billable months "
-                               "({first} to {first_of_month})", contract_number=contract.contract_number, first=first, first_of_month=first_of_month(last))
+                               "({first} to {last})", contract_number=contract.contract_number, first=first, last=first_of_month(last))
 
 
 def check_invoice(v: Checker, number: str | None, existing: object, contract_no: str | None,
@@ -408,8 +409,8 @@ def check_credit(v: Checker, inv_no: str | None, invoice: Invoice, credited: Dec
     v.not_before("issued_on", issued, invoice.issued_on, "the invoice's issue date")
     left = invoice.total - credited
     if total is not None and total > left:
-        v.fail("total", "{total} exceeds what is left to credit on invoice {inv_no} ({left}: "
-                        "its total {total2} minus earlier credit notes)", total=total, inv_no=inv_no, left=left, total2=invoice.total)
+        v.fail("total", "{total} exceeds what is left to credit on invoice {invoice} ({left}: "
+                        "its total {invoice_total} minus earlier credit notes)", total=total, invoice=inv_no, left=left, invoice_total=invoice.total)
 
 
 def issue_credit_note(
@@ -499,7 +500,7 @@ def check_application(
                                      "payment {payment_number}", invoice_number=invoice.invoice_number, payment_number=payment.payment_number)
         if invoice.currency != payment.currency:
             v.fail("invoice_number", "invoice {invoice_number} is in {currency}, payment "
-                                     "{payment_number} in {currency2}", invoice_number=invoice.invoice_number, currency=invoice.currency, payment_number=payment.payment_number, currency2=payment.currency)
+                                     "{payment_number} in {other_currency}", invoice_number=invoice.invoice_number, currency=invoice.currency, payment_number=payment.payment_number, other_currency=payment.currency)
         if already_applied:
             v.fail("invoice_number", "payment {payment_number} is already applied to invoice "
                                      "{invoice_number}", payment_number=payment.payment_number, invoice_number=invoice.invoice_number)
@@ -561,7 +562,7 @@ def check_reversal(v: Checker, pay_no: str | None, payment: Payment,
                    earlier_number: str | None, on: date | None) -> None:
     """reverse_payment's rules on a found payment (also the demo's bulk path)."""
     if earlier_number is not None:
-        v.fail("payment_number", "payment {pay_no} is already reversed ({earlier_number})", pay_no=pay_no, earlier_number=earlier_number)
+        v.fail("payment_number", "payment {payment} is already reversed ({earlier_number})", payment=pay_no, earlier_number=earlier_number)
     v.not_before("reversed_on", on, payment.received_on, "the payment's date")
 
 

@@ -322,7 +322,7 @@ def _egreso(session: Session, actor: str, cfdi: Cfdi, **doc: str) -> None:
         v.fail("total", "SubTotal {subtotal} + taxes {tax_amount} is not Total {total}", subtotal=cfdi.subtotal, tax_amount=cfdi.tax_amount, total=cfdi.total)
     v.unique("credit_note_number", number, find_credit_note(session, number), "credit note")
     if cfdi.currency != invoice.currency:
-        v.fail("currency", "is {currency}, the invoice's currency is {currency2}", currency=cfdi.currency, currency2=invoice.currency)
+        v.fail("currency", "is {currency}, the invoice's currency is {other_currency}", currency=cfdi.currency, other_currency=invoice.currency)
     billing.check_credit(v, invoice.invoice_number, invoice, invoice_credited(session, invoice),
                          cfdi.issued_at.date(), cfdi.total)
     try:
@@ -378,7 +378,7 @@ def _pago_invoices(session: Session, cfdi: Cfdi, pago: Pago) -> list[tuple[Docto
         invoice = session.get(Invoice, doc.invoice_id)
         if d.currency != invoice.currency:
             raise _refuse(f"{d.path}/@MonedaDR", "is {currency}, invoice {invoice_number} is "
-                                                 "in {currency2}", d.line, currency=d.currency, invoice_number=invoice.invoice_number, currency2=invoice.currency)
+                                                 "in {other_currency}", d.line, currency=d.currency, invoice_number=invoice.invoice_number, other_currency=invoice.currency)
         _check_receiver(cfdi, _account_of(session, invoice))
         out.append((d, invoice))
     accounts = {_account_of(session, inv).id for _, inv in out}
@@ -401,7 +401,7 @@ def _pago_amount(pago: Pago, currency: str) -> Decimal:
     if abs(converted - pago.amount) > Decimal("0.01") * len(pago.doctos):
         raise _refuse(f"{pago.path}/@Monto",
                       "is {amount} {currency}, but ImpPagado ÷ EquivalenciaDR add up to "
-                      "{quantize} (a difference of {quantize2})", pago.line, amount=pago.amount, currency=pago.currency, quantize=converted.quantize(Decimal('0.01')), quantize2=(pago.amount - converted).quantize(Decimal('0.01')))
+                      "{total} (a difference of {difference})", pago.line, amount=pago.amount, currency=pago.currency, total=converted.quantize(Decimal('0.01')), difference=(pago.amount - converted).quantize(Decimal('0.01')))
     return paid
 
 
@@ -454,7 +454,7 @@ def _check_balances(session: Session, d: DoctoRelacionado, invoice: Invoice, day
     if d.balance_before - d.paid != d.balance_after:
         raise _refuse(f"{d.path}/@ImpSaldoInsoluto",
                       "ImpSaldoAnt {balance_before} − ImpPagado {paid} = {value}, not "
-                      "{balance_after} (a difference of {value2})", d.line, balance_before=d.balance_before, paid=d.paid, value=d.balance_before - d.paid, balance_after=d.balance_after, value2=d.balance_after - (d.balance_before - d.paid))
+                      "{balance_after} (a difference of {difference})", d.line, balance_before=d.balance_before, paid=d.paid, value=d.balance_before - d.paid, balance_after=d.balance_after, difference=d.balance_after - (d.balance_before - d.paid))
     before = open_before(session, invoice, day, payment.id if payment is not None else None)
     if d.balance_before != before:
         raise _refuse(f"{d.path}/@ImpSaldoAnt",
@@ -507,8 +507,8 @@ def record_cancellation(session: Session, actor: str, row: MetadataRow, *,
         if existing.cancelled_at == row.cancelled_at:
             return UNCHANGED
         raise _refuse("FechaCancelacion", "UUID {uuid} is already recorded as cancelled on "
-                                          "{cancelled_at}, not {cancelled_at2}",
-                      row.line, uuid=row.uuid, cancelled_at=existing.cancelled_at, cancelled_at2=row.cancelled_at)
+                                          "{cancelled_at}, not {wanted}",
+                      row.line, uuid=row.uuid, cancelled_at=existing.cancelled_at, wanted=row.cancelled_at)
     writes.insert(session, actor, CfdiCancellation(
         uuid=row.uuid, issuer_rfc=row.issuer_rfc, receiver_rfc=row.receiver_rfc,
         pac_rfc=row.pac_rfc, issued_at=row.issued_at, certified_at=row.certified_at,

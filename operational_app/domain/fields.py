@@ -118,7 +118,7 @@ def parse_text(value: Any, *, max_len: int, multiline: bool = False) -> str | No
 
 def _in_range(day: date) -> date:
     if not MIN_DATE <= day <= MAX_DATE:
-        raise Refusal("is out of range (between {MIN_DATE} and {MAX_DATE})", MIN_DATE=MIN_DATE, MAX_DATE=MAX_DATE)
+        raise Refusal("is out of range (between {low} and {high})", low=MIN_DATE, high=MAX_DATE)
     return day
 
 
@@ -402,7 +402,7 @@ class Checker:
         for option in allowed:
             if option.lower() == wanted:
                 return option
-        self.fail(field, "must be one of {options}, not {strip}", options=_options(allowed), strip=_show(value.strip()))
+        self.fail(field, "must be one of {options}, not {value}", options=_options(allowed), value=_show(value.strip()))
         return None
 
     def currency(self, field: str, value: Any, *, default: str | None = None) -> str | None:

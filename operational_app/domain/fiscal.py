@@ -180,7 +180,7 @@ def set_fiscal_config(session: Session, actor: str, **values: Any) -> FiscalConf
         elif key.startswith(("product_key.", "unit_key.")):
             kind = key.split(".", 1)[1]
             if kind not in LINE_KINDS:
-                v.fail(key, "unknown line kind {kind!r} (one of {LINE_KINDS})", kind=kind, LINE_KINDS=', '.join(LINE_KINDS))
+                v.fail(key, "unknown line kind {kind!r} (one of {kinds})", kind=kind, kinds=', '.join(LINE_KINDS))
                 continue
             if key.startswith("product_key."):
                 checked[product_key_setting(kind)] = check_code(v, key, raw, "ClaveProdServ",

@@ -20,6 +20,7 @@ from operational_app.domain.lookups import (
     find_price_plan,
     last_day_in_force,
 )
+from operational_app.domain.messages import msg
 from operational_app.store.models import (
     Account,
     Closure,
@@ -105,7 +106,8 @@ def create_contract(
     closed = v.date("closed_on", closed_on)
     reason = v.text("closure_reason", closure_reason, Closure.reason)
     if reason is not None and closed is None and not v.has_error("closed_on"):
-        v.fail("closure_reason", "is only recorded together with closed_on")
+        v.fail("closure_reason", "is only recorded together with {closed_field}",
+               closed_field="closed_on")
     v.after("end_date", end, start, "the start date")
     v.not_before("activated_on", activated, start, "the start date")
     v.not_before("closed_on", closed, activated or start, "the activation or start date")
@@ -163,7 +165,7 @@ def add_price_plan(
         v.not_before("effective_from", start, first_of_month(contract.start_date),
                      "the month the contract starts")
         if start > last_day_in_force(contract):
-            v.fail("effective_from", "must be within the contract (it ends {last_day_in_force})", last_day_in_force=last_day_in_force(contract))
+            v.fail("effective_from", "must be within the contract (it ends {end})", end=last_day_in_force(contract))
         if find_price_plan(session, contract.id, start) is not None:
             v.fail("effective_from", "a price plan of contract '{number}' effective from "
                                      "{start} already exists", number=number, start=start)
@@ -236,7 +238,7 @@ def set_sla_terms(
     if response is not None and resolution is not None and resolution < response:
         v.fail("resolution_hours", "must not be shorter than the response time ({response} h)", response=response)
     if contract is not None and start is not None and start > last_day_in_force(contract):
-        v.fail("effective_from", "must be within the contract (it ends {last_day_in_force})", last_day_in_force=last_day_in_force(contract))
+        v.fail("effective_from", "must be within the contract (it ends {end})", end=last_day_in_force(contract))
     v.check()
     current = session.scalars(select(SlaTerm).where(
         SlaTerm.contract_id == contract.id, SlaTerm.effective_from == start)).first()
@@ -290,7 +292,7 @@ def decide_formalization_step(
             latest = _latest_decisions(session, contract.id).get(step_)
             if latest is not None:
                 v.not_before("decided_on", on, latest.decided_on,
-                             f"the latest {step_} decision")
+                             msg("the latest {step} decision", step=step_))
                 if latest.decided_on == on and latest.decision == decision_:
                     v.fail("decided_on", "this {step} decision on {on} is already recorded", step=step_, on=on)
     v.check()

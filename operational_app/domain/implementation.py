@@ -39,7 +39,7 @@ def _within_contract(v: Checker, field: str, day: Any, contract: Contract | None
         return
     v.not_before(field, day, contract.activated_on, "the contract's activation")
     if day > last_day_in_force(contract):
-        v.fail(field, "must be within the contract (it ends {last_day_in_force})", last_day_in_force=last_day_in_force(contract))
+        v.fail(field, "must be within the contract (it ends {end})", end=last_day_in_force(contract))
 
 
 def plan_implementation(
@@ -58,7 +58,7 @@ def plan_implementation(
         if existing is not None:
             v.fail("contract_number", "contract '{number}' already has an implementation plan", number=number)
         if go_live is not None and go_live > last_day_in_force(contract):
-            v.fail("planned_go_live", "must be within the contract (it ends {last_day_in_force})", last_day_in_force=last_day_in_force(contract))
+            v.fail("planned_go_live", "must be within the contract (it ends {end})", end=last_day_in_force(contract))
     v.check()
     row = ImplementationPlan(contract_id=contract.id, planned_on=planned,
                              planned_go_live=go_live)

@@ -32,7 +32,7 @@ def _check_actor_role(v: Checker, session: Session, actor: str) -> None:
     if user is None or not user.is_active:
         v.fail("actor", "unknown or inactive user '{actor}'", actor=actor)
     elif user.role not in TARGET_ROLES:
-        v.fail("actor", "a {role} cannot change KPI targets ({TARGET_ROLES} only)", role=user.role, TARGET_ROLES=' or '.join(TARGET_ROLES))
+        v.fail("actor", "a {role} cannot change KPI targets ({roles} only)", role=user.role, roles=' or '.join(TARGET_ROLES))
 
 
 def earliest_allowed_month(on: date | None = None) -> date:

@@ -68,8 +68,12 @@ def template_params(template: str) -> set[str]:
 
 
 def translate(template: str, lang: str | None) -> str:
+    """The template's text in `lang`: Spanish from `SPANISH`; English is the template itself,
+    or its `ENGLISH` wording where the template's own words suit only the code's names."""
     if lang == "es":
         return SPANISH.get(template, template)
+    if lang == "en":
+        return ENGLISH.get(template, template)
     return template
 
 
@@ -105,6 +109,15 @@ def where(lang: str, file: str | None, line: int | None, field: str | None) -> s
         parts.append(render(key, {"field": field}, lang))
     return ", ".join(parts) + ": " if parts else ""
 
+
+# English for users where the template's words fit only the raw names (`reason` keeps them).
+ENGLISH: dict[str, str] = {
+    "{value} is lower than device {serial}'s previous {meter} counter ({low}, {where}); if the "
+    "meter was replaced, record the new meter's first reading with {reset_field}=true":
+        "{value} is lower than device {serial}'s previous {meter} counter ({low}, {where}); if "
+        "the meter was replaced, record the new meter's first reading with "
+        "“{reset_field}” checked",
+}
 
 # Noun phrases the code passes as `what` (Checker.known/unique/not_before/after).
 TERMS: dict[str, str] = {

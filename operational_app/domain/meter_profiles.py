@@ -68,7 +68,7 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-            raise ValidationError("definition", "is not valid YAML{where}: {getattr}", where=where, getattr=getattr(exc, 'problem', exc)) from None
+            raise ValidationError("definition", "is not valid YAML{where}: {problem}", where=where, problem=getattr(exc, 'problem', exc)) from None
     else:
         data = text
     if not isinstance(data, dict):
@@ -76,16 +76,16 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
                                             "delimiter, date_format, columns, …)")
     for key in data:
         if key not in KEYS:
-            v.fail(str(key), "unknown profile key (the keys are: {KEYS})", KEYS=', '.join(KEYS))
+            v.fail(str(key), "unknown profile key (the keys are: {keys})", keys=', '.join(KEYS))
     name = str(data.get("name") or "").strip()
     if not _NAME_RE.match(name):
         v.fail("name", "is required: lowercase letters, digits, '-' or '_', at most 40")
     encoding = ENCODINGS.get(str(data.get("encoding", "utf-8")).strip().lower())
     if encoding is None:
-        v.fail("encoding", "must be one of utf-8, cp1252, latin-1, not {get!r}", get=data.get('encoding'))
+        v.fail("encoding", "must be one of utf-8, cp1252, latin-1, not {value!r}", value=data.get('encoding'))
     delimiter = DELIMITERS.get(str(data.get("delimiter", ",")))
     if delimiter is None:
-        v.fail("delimiter", "must be ',', ';', '|' or a tab, not {get!r}", get=data.get('delimiter'))
+        v.fail("delimiter", "must be ',', ';', '|' or a tab, not {value!r}", value=data.get('delimiter'))
     thousands = "" if data.get("thousands") is None else str(data.get("thousands"))
     decimal = str(data.get("decimal", "."))
     if thousands not in SEPARATORS:
@@ -109,7 +109,7 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
         v.fail("skip_rows", "must be a whole number from 0 to 100")
     source = str(data.get("source", "agent"))
     if source not in READING_SOURCES:
-        v.fail("source", "must be one of {READING_SOURCES}", READING_SOURCES=', '.join(READING_SOURCES))
+        v.fail("source", "must be one of {options}", options=', '.join(READING_SOURCES))
     unknown = str(data.get("unknown_serials", "error"))
     if unknown not in UNKNOWN_SERIALS:
         v.fail("unknown_serials", "must be skip (listed in the report) or error")
@@ -120,7 +120,7 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
     else:
         for product, header in columns.items():
             if product not in FIELDS:
-                v.fail(f"columns.{product}", "unknown product field (the fields are: {FIELDS})", FIELDS=', '.join(FIELDS))
+                v.fail(f"columns.{product}", "unknown product field (the fields are: {fields})", fields=', '.join(FIELDS))
             elif not isinstance(header, str) or not header.strip():
                 v.fail(f"columns.{product}", "must name a header of the file")
             else:

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from operational_app.domain import settings
 from operational_app.domain.fields import Checker, Refusal
+from operational_app.domain.messages import Msg, msg
 
 COUNTING = ("counted", "approved")  # the review statuses billing reads
 REVIEW_STATUSES = ("counted", "held", "approved", "rejected")
@@ -142,10 +143,12 @@ class Point:
     def counter(self, meter: str) -> int:
         return self.mono if meter == "mono" else self.color
 
-    def describe(self, meter: str) -> str:
-        what = "install counter" if self.is_install else (
-            "new meter's start" if self.reset else "reading")
-        return f"{what} of {self.read_on} ({meter} {self.counter(meter)})"
+    def describe(self, meter: str) -> Msg:
+        """"reading of 2025-03-01 (mono 1200)", as a message of its own (translated)."""
+        template = "install counter of {day} ({meter} {counter})" if self.is_install else (
+            "new meter's start of {day} ({meter} {counter})" if self.reset
+            else "reading of {day} ({meter} {counter})")
+        return msg(template, day=self.read_on, meter=meter, counter=self.counter(meter))
 
 
 def order_key(read_on: date, reset: bool, *, install: bool = False) -> tuple[date, int, int]:
@@ -254,22 +257,25 @@ def check_fits(v: Checker, serial: str, before: Point | None, after: Point | Non
         if after is None:
             v.fail(field, "{value} is lower than device {serial}'s previous {meter} counter "
                           "({low}, {where}); if the meter was replaced, record the new meter's "
-                          "first reading with meter_reset=true", value=value, serial=serial, meter=meter, low=low, where=_where(before))
+                          "first reading with {reset_field}=true", value=value, serial=serial,
+                   meter=meter, low=low, where=_where(before), reset_field="meter_reset")
         elif before is None or reset:
             v.fail(field, "{value} is above device {serial}'s next {meter} counter on the same "
-                          "meter ({describe}): a new meter's start cannot exceed its later "
-                          "readings", value=value, serial=serial, meter=meter, describe=after.describe(meter))
+                          "meter ({later}): a new meter's start cannot exceed its later "
+                          "readings", value=value, serial=serial, meter=meter,
+                   later=after.describe(meter))
         else:
             v.fail(field, "{value} does not fit between device {serial}'s readings dated just "
-                          "before and just after it on the same meter: {describe} and "
-                          "{describe2}", value=value, serial=serial, describe=before.describe(meter), describe2=after.describe(meter))
+                          "before and just after it on the same meter: {earlier} and "
+                          "{later}", value=value, serial=serial, earlier=before.describe(meter),
+                   later=after.describe(meter))
 
 
-def _where(point: Point | None) -> str:
+def _where(point: Point | None) -> Msg:
     if point is None:
-        return "none"
-    return f"install counter of {point.read_on}" if point.is_install else \
-        f"reading of {point.read_on}"
+        return msg("none")
+    return msg("install counter of {day}", day=point.read_on) if point.is_install else \
+        msg("reading of {day}", day=point.read_on)
 
 
 # --------------------------------------------------------------------------- hold

@@ -157,8 +157,8 @@ def change_opportunity_stage(
         if opp.stage in CLOSED_STAGES:
             v.fail("to_stage", "the opportunity is already {stage}: won and lost are final", stage=opp.stage)
         elif _stage_rank(stage) <= _stage_rank(opp.stage):
-            v.fail("to_stage", "cannot move from {stage} to {stage2}: stages only move forward "
-                               "({OPEN_STAGES} → won | lost)", stage=opp.stage, stage2=stage, OPEN_STAGES=' → '.join(OPEN_STAGES))
+            v.fail("to_stage", "cannot move from {stage} to {to}: stages only move forward "
+                               "({stages} → won | lost)", stage=opp.stage, to=stage, stages=' → '.join(OPEN_STAGES))
     if opp is not None:
         v.not_before("changed_on", on, opp.created_on, "the opportunity's creation date")
         v.not_before("changed_on", on, _last_change_on(session, opp.id),
@@ -258,7 +258,7 @@ def set_proposal_status(
     if proposal is not None and status_ is not None:
         allowed = PROPOSAL_MOVES.get(proposal.status, set())
         if status_ not in allowed:
-            v.fail("status", "cannot change a {status} proposal to {status2}", status=proposal.status, status2=status_)
+            v.fail("status", "cannot change a {status} proposal to {to}", status=proposal.status, to=status_)
     v.check()
     return writes.update(session, actor, proposal, code, status=status_)
 
