@@ -33,6 +33,7 @@ from operational_app.domain.lookups import (
     open_amount,
     unapplied_amount,
 )
+from operational_app.domain.messages import msg
 from operational_app.store.models import (
     Account,
     CollectionAction,
@@ -154,8 +155,9 @@ def check_same_key(v: Checker, serial: str | None, same: tuple[str, int, int] | 
     color); a withdrawn one does not count (its row is reused)."""
     if same is not None:
         status, mono, color = same
-        kind = "meter-reset reading" if reset else "reading"
-        held = "" if status in meter_rules.COUNTING else f", {status} for review"
+        kind = msg("meter-reset reading") if reset else msg("reading")
+        held = msg("") if status in meter_rules.COUNTING else \
+            msg(", {status} for review", status=status)
         v.fail("read_on", "a {kind} of device {serial} on {read} already exists (mono {mono}, "
                           "color {color}{held})", kind=kind, serial=serial, read=read, mono=mono, color=color, held=held)
 

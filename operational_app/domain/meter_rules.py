@@ -145,10 +145,14 @@ class Point:
 
     def describe(self, meter: str) -> Msg:
         """"reading of 2025-03-01 (mono 1200)", as a message of its own (translated)."""
-        template = "install counter of {day} ({meter} {counter})" if self.is_install else (
-            "new meter's start of {day} ({meter} {counter})" if self.reset
-            else "reading of {day} ({meter} {counter})")
-        return msg(template, day=self.read_on, meter=meter, counter=self.counter(meter))
+        day, counter = self.read_on, self.counter(meter)
+        if self.is_install:
+            return msg("install counter of {day} ({meter} {counter})", day=day, meter=meter,
+                       counter=counter)
+        if self.reset:
+            return msg("new meter's start of {day} ({meter} {counter})", day=day, meter=meter,
+                       counter=counter)
+        return msg("reading of {day} ({meter} {counter})", day=day, meter=meter, counter=counter)
 
 
 def order_key(read_on: date, reset: bool, *, install: bool = False) -> tuple[date, int, int]:
