@@ -169,6 +169,7 @@ SPANISH: dict[str, str] = {
     "line {line}": "línea {line}",
     "column '{field}'": "columna '{field}'",
     "field '{field}'": "campo '{field}'",
+    "(import)": "(importación)",
     "invalid input": "datos no válidos",
     "invalid value": "valor no válido",
     # --- CFDI metadata and XML
@@ -686,4 +687,19 @@ SPANISH: dict[str, str] = {
     "function not allowed in the console: {denied}":
         "función no permitida en la consola: {denied}",
     "cannot parse the query: {error}": "no se puede interpretar la consulta: {error}",
+    # --- CLI one-liners (seiton/cli.py)
+    "import refused: {length} error(s); nothing written for those files":
+        "importación rechazada: {length} error(es); no se escribió nada de esos archivos",
+    "{length} document(s) not exported (reasons above)":
+        "{length} documento(s) sin exportar (motivos arriba)",
+    "--exclude needs --reason (why the contract is left out)":
+        "--exclude necesita --reason (por qué se deja fuera el contrato)",
+    "--exclude writes: it cannot be a dry run": "--exclude escribe: no puede ser un ensayo",
+    "import-meters refused: {sum} error(s); nothing written":
+        "import-meters rechazado: {sum} error(es); no se escribió nada",
+    "dbt build failed (exit {code})": "dbt build falló (salida {code})",
+    "query failed: {error}": "la consulta falló: {error}",
+    "cannot serve on {host}:{port}: {exc}": "no se puede servir en {host}:{port}: {exc}",
+    "passwords differ": "las contraseñas no coinciden",
+    "failed: {failed}": "fallaron: {failed}",
 }

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from operational_app.cfdi import export
 from operational_app.domain import fiscal
 from operational_app.domain.errors import ValidationError
-from operational_app.pages.forms import current_actor
+from operational_app.pages.forms import current_actor, label
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import CfdiCancellation, CfdiDocument, Contract, Invoice
-from seiton.webapp.i18n import register, t
+from seiton.webapp.i18n import lang, register, t
 
 register({
     "cfdi_title": {"es": "CFDI", "en": "CFDI"},
@@ -170,6 +170,6 @@ def render_fiscal() -> None:
                 fiscal.set_fiscal_config(s, actor, **changed)
         except ValidationError as exc:
             for err in exc.errors:
-                st.error(f"{err.field}: {err.reason}")
+                st.error(f"{label(err.field)}: {err.text(lang())}")
             return
         st.success(t("fiscal_saved"))

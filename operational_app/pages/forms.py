@@ -35,7 +35,7 @@ from seiton.webapp.formats import (
     fmt_number,
     is_missing,
 )
-from seiton.webapp.i18n import register, t
+from seiton.webapp.i18n import lang, register, t
 from seiton.webapp.registry import may_record, running_page
 
 register({f"f_{name}": label for name, label in FIELD_LABELS.items()})
@@ -256,7 +256,8 @@ class EntryForm:
         return label(field)
 
     def show_errors(self, exc: ValidationError) -> None:
-        lines = [f"- **{md(self.field_label(e.field))}**: {md(e.reason)}" for e in exc.errors]
+        lines = [f"- **{md(self.field_label(e.field))}**: {md(e.text(lang()))}"
+                 for e in exc.errors]
         st.error(t("entry_not_saved") + "\n\n" + "\n".join(lines), icon=":material/error:")
 
 
