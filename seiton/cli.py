@@ -30,10 +30,11 @@ class CommandError(Exception):
     def text(self, lang: str | None) -> str:
         from operational_app.domain import messages
 
-        if self.source is not None:
+        if self.source is not None:  # English: the exception's own text, as it always read
             shown = getattr(self.source, "text", None)
-            return shown(lang) if lang is not None and callable(shown) else str(self.source)
-        return messages.render(self.template, self.params, lang)
+            return shown(lang) if lang not in (None, "en") and callable(shown) \
+                else str(self.source)
+        return messages.render(self.template, self.params, None if lang == "en" else lang)
 
 
 def cli_lang() -> str:
@@ -97,8 +98,8 @@ def cmd_import(args: argparse.Namespace) -> None:
         print(line)
     if not report.ok:
         lang = cli_lang()
-        for err in report.errors:
-            print(err.describe(lang), file=sys.stderr)
+        for err in report.errors:  # English: the file's column names, as it always read
+            print(str(err) if lang == "en" else err.describe(lang), file=sys.stderr)
         raise CommandError("import refused: {length} error(s); nothing written for those files", length=len(report.errors))
 
 
