@@ -100,7 +100,8 @@ def cmd_import(args: argparse.Namespace) -> None:
         lang = cli_lang()
         for err in report.errors:  # English: the file's column names, as it always read
             print(str(err) if lang == "en" else err.describe(lang), file=sys.stderr)
-        raise CommandError("import refused: {length} error(s); nothing written for those files", length=len(report.errors))
+        raise CommandError("import refused: {length} error(s); nothing written for those files",
+                           length=len(report.errors))
 
 
 def cmd_cfdi_export(args: argparse.Namespace) -> None:
@@ -120,7 +121,8 @@ def cmd_cfdi_export(args: argparse.Namespace) -> None:
     for err in report.errors:
         print(err, file=sys.stderr)
     if not report.ok:
-        raise CommandError("{length} document(s) not exported (reasons above)", length=len(report.errors))
+        raise CommandError("{length} document(s) not exported (reasons above)",
+                           length=len(report.errors))
 
 
 def cmd_bill(args: argparse.Namespace) -> None:
@@ -160,7 +162,8 @@ def cmd_import_meters(args: argparse.Namespace) -> None:
             print(f"{report.file}, {err}", file=sys.stderr)
         if report.errors_not_listed:
             print(f"… and {report.errors_not_listed} more error(s)", file=sys.stderr)
-        raise CommandError("import-meters refused: {sum} error(s); nothing written", sum=len(report.errors) + report.errors_not_listed)
+        raise CommandError("import-meters refused: {sum} error(s); nothing written",
+                           sum=len(report.errors) + report.errors_not_listed)
 
 
 def cmd_load(args: argparse.Namespace) -> None:
@@ -248,7 +251,8 @@ def cmd_docs(args: argparse.Namespace) -> None:
         try:
             docsite.serve(target, port=args.port, host=args.host)
         except OSError as exc:
-            raise CommandError("cannot serve on {host}:{port}: {exc}", host=args.host, port=args.port, exc=exc) from exc
+            raise CommandError("cannot serve on {host}:{port}: {exc}", host=args.host,
+                               port=args.port, exc=exc) from exc
 
 
 def cmd_user_add(args: argparse.Namespace) -> None:

@@ -43,14 +43,17 @@ def parse(data: bytes, name: str) -> tuple[list[MetadataRow], list[CsvError]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [], [CsvError("", "is not valid UTF-8 (byte offset {start})", None, name, params={"start": exc.start})]
+        return [], [CsvError("", "is not valid UTF-8 (byte offset {start})", None, name, params={
+                                                                                                 "start": exc.start})]
     for number, raw in enumerate(text.splitlines(), start=1):
         if number == 1 or not raw.strip():
             continue
         cells = raw.split("~")
         if len(cells) != len(COLUMNS):
             errors.append(CsvError("", "the row has {length} fields separated by '~', the "
-                                       "header {columns}", number, name, params={"length": len(cells), "columns": len(COLUMNS)}))
+                                       "header {columns}", number, name, params={
+                                                                                 "length": len(cells),
+                                                                                 "columns": len(COLUMNS)}))
             continue
         cell = dict(zip(COLUMNS, (c.strip() for c in cells), strict=True))
 
@@ -66,7 +69,8 @@ def parse(data: bytes, name: str) -> tuple[list[MetadataRow], list[CsvError]]:
                 try:
                     moments[column] = _moment(cell[column])
                 except ValueError:
-                    bad(column, "must be a date and time YYYY-MM-DD hh:mm:ss, not {cell!r}", cell=cell[column][:40])
+                    bad(column, "must be a date and time YYYY-MM-DD hh:mm:ss, not {cell!r}",
+                        cell=cell[column][:40])
         try:
             amount = Decimal(cell["Monto"])
             if not amount.is_finite():
@@ -75,7 +79,8 @@ def parse(data: bytes, name: str) -> tuple[list[MetadataRow], list[CsvError]]:
             bad("Monto", "must be a decimal amount, not {cell!r}", cell=cell['Monto'][:40])
             continue
         if cell["Estatus"] not in ("0", "1"):
-            bad("Estatus", "must be 0 (cancelled) or 1 (in force), not {cell!r}", cell=cell['Estatus'])
+            bad("Estatus", "must be 0 (cancelled) or 1 (in force), not {cell!r}",
+                cell=cell['Estatus'])
             continue
         if cell["EfectoComprobante"] not in EFFECTS:
             bad("EfectoComprobante", "must be one of {options}", options=', '.join(EFFECTS))

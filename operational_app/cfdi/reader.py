@@ -182,7 +182,8 @@ class _Node:
         try:
             moment = datetime.fromisoformat(raw)
         except ValueError:
-            raise self.fail(attr, "must be a date and time AAAA-MM-DDThh:mm:ss, not {raw!r}", raw=raw[:40]) from None
+            raise self.fail(attr, "must be a date and time AAAA-MM-DDThh:mm:ss, not {raw!r}",
+                            raw=raw[:40]) from None
         return moment.replace(tzinfo=None, microsecond=0)
 
     def integer(self, attr: str) -> int:
@@ -222,14 +223,17 @@ def read(data: bytes) -> Cfdi:
     q = etree.QName(root)
     if q.localname != "Comprobante" or q.namespace not in (NS["cfdi"], NS["cfdi3"]):
         raise XmlRefused("", "the root element is {localname!r} ({value}), not "
-                             "cfdi:Comprobante of http://www.sat.gob.mx/cfd/4: not a CFDI", root.sourceline, params={"localname": q.localname, "value": q.namespace or 'no namespace'})
+                             "cfdi:Comprobante of http://www.sat.gob.mx/cfd/4: not a CFDI", root.sourceline, params={
+                                                                                                                     "localname": q.localname,
+                                                                                                                     "value": q.namespace or 'no namespace'})
     ns = q.namespace
     top = _Node(root, "cfdi:Comprobante")
     version = root.get("Version") or root.get("version")
     wanted = "4.0" if ns == NS["cfdi"] else "3.3"
     if version != wanted:
         raise top.fail("Version", "a {ns} Comprobante must be version {wanted}, not "
-                                  "{version!r} (CFDI 4.0 is read; 3.3 for history)", ns=ns, wanted=wanted, version=version)
+                                  "{version!r} (CFDI 4.0 is read; 3.3 for history)", ns=ns,
+                       wanted=wanted, version=version)
     cfdi_type = top.text("TipoDeComprobante")
     if cfdi_type not in ("I", "E", "P"):
         raise top.fail("TipoDeComprobante", "{cfdi_type!r}: only ingresos (I), egresos (E) and "
@@ -245,7 +249,8 @@ def read(data: bytes) -> Cfdi:
                          "TimbreFiscalDigital", root.sourceline)
     uuid = tfd.text("UUID")
     if not UUID_RE.match(uuid):
-        raise tfd.fail("UUID", "{uuid!r} is not a UUID (8-4-4-4-12 hexadecimal digits)", uuid=uuid[:40])
+        raise tfd.fail("UUID", "{uuid!r} is not a UUID (8-4-4-4-12 hexadecimal digits)",
+                       uuid=uuid[:40])
     impuestos = top.child(ns, "Impuestos", required=False)
     tax = impuestos.money("TotalImpuestosTrasladados", required=False) \
         if impuestos is not None else None
@@ -290,7 +295,8 @@ def _read_pagos(cfdi: Cfdi, complemento: _Node) -> None:
         raise XmlRefused(where, "a CFDI de pago needs its Pagos 2.0 complement")
     cfdi.pagos_version = pagos.text("Version")
     if cfdi.pagos_version != "2.0":
-        raise pagos.fail("Version", "Pagos {pagos_version} is not 2.0", pagos_version=cfdi.pagos_version)
+        raise pagos.fail("Version", "Pagos {pagos_version} is not 2.0",
+                         pagos_version=cfdi.pagos_version)
     for number, node in enumerate(pagos.children(NS["pago20"], "Pago"), start=1):
         pago = Pago(number=number, path=node.path, line=node.el.sourceline,
                     paid_at=node.moment("FechaPago"), amount=node.money("Monto"),
@@ -299,7 +305,8 @@ def _read_pagos(cfdi: Cfdi, complemento: _Node) -> None:
         for d in node.children(NS["pago20"], "DoctoRelacionado"):
             ident = d.text("IdDocumento")
             if not UUID_RE.match(ident):
-                raise d.fail("IdDocumento", "{ident!r} is not the UUID of an invoice", ident=ident[:40])
+                raise d.fail("IdDocumento", "{ident!r} is not the UUID of an invoice",
+                             ident=ident[:40])
             pago.doctos.append(DoctoRelacionado(
                 path=d.path, line=d.el.sourceline, id_documento=ident.upper(),
                 currency=d.text("MonedaDR"),

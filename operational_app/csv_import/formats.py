@@ -156,7 +156,8 @@ def _choice(raw: str, choices: tuple[str, ...]) -> str | None:
     for option in choices:
         if option.lower() == wanted:
             return option
-    raise Refusal("must be one of {choices}, not {value!r}", choices=', '.join(choices), value=raw.strip())
+    raise Refusal("must be one of {choices}, not {value!r}", choices=', '.join(choices),
+                  value=raw.strip())
 
 
 def _equal(kind: str, a: Any, b: Any) -> bool:

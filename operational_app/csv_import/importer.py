@@ -171,7 +171,8 @@ def _list_dir(path: Path) -> tuple[list[tuple[str, Source]], list[CsvError]]:
     ]
     if not items:
         return [], [CsvError("", "the folder holds no CSV files and no CFDI (expected names: "
-                                 "{names}, or *.xml)", None, str(path), params={"names": ', '.join(IMPORT_ORDER)})]
+                                 "{names}, or *.xml)", None, str(path), params={
+                                                                                "names": ', '.join(IMPORT_ORDER)})]
     return items, []
 
 
@@ -183,7 +184,8 @@ def _run(
     try:
         actor = check_actor(actor)
     except ValidationError as exc:
-        report.general_errors.append(CsvError("", "the importing user: {reason}", params={"reason": exc.errors[0].message}))
+        report.general_errors.append(CsvError("", "the importing user: {reason}", params={
+                                                                                          "reason": exc.errors[0].message}))
         return report
     # *.xml CFDI and the SAT's metadata file go to the CFDI import, after the CSV files
     from operational_app.cfdi import importer as cfdi_import
@@ -216,10 +218,13 @@ def _plan(items: list[tuple[str, Source]], report: ImportReport) -> list[_Item]:
         fr = FileReport(file=name, format=fmt.filename if fmt else None)
         if fmt is None:
             fr.errors.append(CsvError("", "unknown file name: not an import format (expected "
-                                          "one of {names})", None, name, params={"names": ', '.join(IMPORT_ORDER)}))
+                                          "one of {names})", None, name, params={
+                                                                                 "names": ', '.join(IMPORT_ORDER)}))
             report.files.append(fr)
         elif fmt.filename in planned:
-            fr.errors.append(CsvError("", "a second file for the {filename} format (after {name})", None, name, params={"filename": fmt.filename, "name": planned[fmt.filename].name}))
+            fr.errors.append(CsvError("", "a second file for the {filename} format (after {name})", None, name, params={
+                                                                                                                        "filename": fmt.filename,
+                                                                                                                        "name": planned[fmt.filename].name}))
             report.files.append(fr)
         else:
             planned[fmt.filename] = _Item(name, source, fmt, fr)
@@ -254,7 +259,8 @@ def _read(item: _Item, limit: int) -> reader.ParsedFile | None:
     try:
         size = len(source) if isinstance(source, bytes) else os.stat(source).st_size
     except OSError as exc:
-        fr.errors.append(CsvError("", "cannot be read: {strerror}", None, item.name, params={"strerror": exc.strerror}))
+        fr.errors.append(CsvError("", "cannot be read: {strerror}", None, item.name, params={
+                                                                                             "strerror": exc.strerror}))
         return None
     if size > limit:
         fr.errors.append(CsvError(
@@ -265,7 +271,8 @@ def _read(item: _Item, limit: int) -> reader.ParsedFile | None:
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
     except OSError as exc:
-        fr.errors.append(CsvError("", "cannot be read: {strerror}", None, item.name, params={"strerror": exc.strerror}))
+        fr.errors.append(CsvError("", "cannot be read: {strerror}", None, item.name, params={
+                                                                                             "strerror": exc.strerror}))
         return None
     parsed = reader.parse(data, item.name, fmt.names, fmt.required)
     fr.errors.extend(parsed.errors)
@@ -368,7 +375,8 @@ def _run_file(
                 fr.errors_not_listed += 1
     if fr.errors_not_listed:
         fr.errors.append(CsvError("", "… and {errors_not_listed} more error(s) not listed",
-                                  None, item.name, params={"errors_not_listed": fr.errors_not_listed}))
+                                  None, item.name, params={
+                                                           "errors_not_listed": fr.errors_not_listed}))
 
 
 def _blank(raw: str | None) -> bool:
@@ -389,7 +397,8 @@ def _run_row(
         ident = tuple(key[k] for k in fmt.key)
         if ident in seen:
             return RowResult(line, REFUSED, row.key_text, [row.error(
-                fmt.key[0], "duplicate row: line {seen} has the same {key} ({key_text})", seen=seen[ident], key=' + '.join(fmt.key), key_text=row.key_text)])
+                fmt.key[0], "duplicate row: line {seen} has the same {key} ({key_text})",
+                seen=seen[ident], key=' + '.join(fmt.key), key_text=row.key_text)])
         seen[ident] = line
     try:
         with session.begin_nested():
@@ -400,10 +409,12 @@ def _run_row(
     except SQLAlchemyError as exc:
         first = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
         return RowResult(line, REFUSED, row.key_text,
-                         [row.error(fmt.key[0], "the database refused the row: {first}", first=first)])
+                         [row.error(fmt.key[0], "the database refused the row: {first}",
+                                    first=first)])
     except Exception as exc:  # noqa: BLE001 - one row's surprise must not hide the others
         return RowResult(line, REFUSED, row.key_text, [row.error(
-            fmt.key[0], "unexpected error ({name}: {exc}); please report it", name=type(exc).__name__, exc=exc)])
+            fmt.key[0], "unexpected error ({name}: {exc}); please report it",
+            name=type(exc).__name__, exc=exc)])
     return RowResult(line, status, row.key_text)
 
 
@@ -538,7 +549,8 @@ class _Row:
         if withdrawn is not None:
             raise _Refused([self.error(fmt.key[0], "{record} was withdrawn on "
                                                    "{withdrawn:%Y-%m-%d}: it cannot be "
-                                                   "imported again", record=self.what, withdrawn=withdrawn)])
+                                                   "imported again", record=self.what,
+                                       withdrawn=withdrawn)])
         step_of = {c: s for s in fmt.steps for c in (s.trigger, *s.extra)}
         errors = []
         for col in fmt.columns:

@@ -95,7 +95,8 @@ def check_header(
     if not any(h in known for h in header):
         shown = ", ".join(header[:4]) + (", …" if len(header) > 4 else "")
         return [CsvError("", "missing header: line 1 must name the columns ({known}), but it "
-                             "reads '{shown}'", 1, name, params={"known": ', '.join(known), "shown": shown})]
+                             "reads '{shown}'", 1, name, params={"known": ', '.join(known),
+                                                                 "shown": shown})]
     seen: set[str] = set()
     for pos, col in enumerate(header, start=1):
         if col == "":
@@ -103,7 +104,9 @@ def check_header(
                                               "a name", 1, name, params={"pos": pos}))
         elif col not in known:
             errors.append(CsvError(col, "unknown column for {name} (extra columns are an "
-                                        "error, not ignored; the columns are: {known})", 1, name, params={"name": name, "known": ', '.join(known)}))
+                                        "error, not ignored; the columns are: {known})", 1, name, params={
+                                                                                                          "name": name,
+                                                                                                          "known": ', '.join(known)}))
         elif col in seen:
             errors.append(CsvError(col, "the column appears twice in the header", 1, name))
         seen.add(col)
@@ -128,7 +131,8 @@ def parse(data: bytes, name: str, columns: list[str], required: list[str]) -> Pa
         first = next(reader, None)
         if first is None or _blank(first):
             out.errors.append(CsvError("", "the first line must be the header row naming the "
-                                           "columns ({columns})", 1, name, params={"columns": ', '.join(columns)}))
+                                           "columns ({columns})", 1, name, params={
+                                                                                   "columns": ', '.join(columns)}))
             return out
         previous_end = reader.line_num
         header = [c.strip() for c in first]
@@ -147,14 +151,19 @@ def parse(data: bytes, name: str, columns: list[str], required: list[str]) -> Pa
                 if extra:
                     out.row_errors.append((line, CsvError(
                         f"#{width + 1}", "the row has {length} cells but the header has "
-                                         "{width} columns", line, name, params={"length": len(cells), "width": width})))
+                                         "{width} columns", line, name, params={
+                                                                                "length": len(cells),
+                                                                                "width": width})))
                     continue
                 cells = cells[:width]  # trailing empty cells (a spreadsheet's habit)
             if len(cells) < width:
                 missing = header[len(cells):]
                 out.row_errors.append((line, CsvError(
                     missing[0], "the row has {length} cells but the header has {width} columns "
-                                "(no cell for {missing})", line, name, params={"length": len(cells), "width": width, "missing": ', '.join(missing)})))
+                                "(no cell for {missing})", line, name, params={
+                                                                               "length": len(cells),
+                                                                               "width": width,
+                                                                               "missing": ', '.join(missing)})))
                 continue
             out.records.append(Record(line, dict(zip(header, cells, strict=True))))
     except csv.Error as exc:

@@ -542,7 +542,8 @@ class FastOperations:
         if any(p.paused_at == at for p in ticket.pauses):
             # the unique (ticket_id, paused_at) the database would refuse (writes.insert)
             raise ValidationError(
-                "paused_at", "'{key}' already exists (written concurrently by another user)", key=key)
+                "paused_at", "'{key}' already exists (written concurrently by another user)",
+                key=key)
         id_ = self._insert("ticket_pauses", actor, {"ticket_id": ticket.id, "paused_at": at})
         insort(ticket.pauses, _Pause(id_, at, None))
 
@@ -674,7 +675,8 @@ class FastOperations:
         check_device_life(v, "event_at", _day(at), device)  # type: ignore[arg-type]
         key = (device.id, at, type_) if device is not None else None
         if key is not None and type_ is not None and at is not None and key in self.events:
-            v.fail("event_at", "this {type} event of device '{serial}' at {at} already exists", type=type_, serial=serial_, at=at)
+            v.fail("event_at", "this {type} event of device '{serial}' at {at} already exists",
+                   type=type_, serial=serial_, at=at)
         v.check()
         self._insert("device_events", actor, {
             "device_id": device.id, "event_type": type_, "event_at": at})

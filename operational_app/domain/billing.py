@@ -159,7 +159,8 @@ def check_same_key(v: Checker, serial: str | None, same: tuple[str, int, int] | 
         held = msg("") if status in meter_rules.COUNTING else \
             msg(", {status} for review", status=status)
         v.fail("read_on", "a {kind} of device {serial} on {read} already exists (mono {mono}, "
-                          "color {color}{held})", kind=kind, serial=serial, read=read, mono=mono, color=color, held=held)
+                          "color {color}{held})", kind=kind, serial=serial, read=read, mono=mono,
+               color=color, held=held)
 
 
 def live_key(row: MeterReading | None) -> tuple[str, int, int] | None:
@@ -263,7 +264,8 @@ def withdraw_meter_reading(
 def _held(v: Checker, serial: str | None, row: MeterReading | None) -> MeterReading | None:
     if row is not None and row.review_status != "held":
         v.fail("read_on", "device {serial}'s reading of {read_on} is not held for review (it "
-                          "is {review_status})", serial=serial, read_on=row.read_on, review_status=row.review_status)
+                          "is {review_status})", serial=serial, read_on=row.read_on,
+               review_status=row.review_status)
         return None
     return row
 
@@ -351,7 +353,8 @@ def _check_billable_period(v: Checker, contract: Contract, period: date) -> None
     last = last_day_in_force(contract)
     if not first <= period <= last:
         v.fail("period_start", "is outside contract {contract_number}'s billable months "
-                               "({first} to {last})", contract_number=contract.contract_number, first=first, last=first_of_month(last))
+                               "({first} to {last})", contract_number=contract.contract_number,
+               first=first, last=first_of_month(last))
 
 
 def check_invoice(v: Checker, number: str | None, existing: object, contract_no: str | None,
@@ -367,7 +370,8 @@ def check_invoice(v: Checker, number: str | None, existing: object, contract_no:
         if period is not None:
             _check_billable_period(v, contract, period)
         if currency is not None and currency != contract.currency:
-            v.fail("currency", "must be contract {contract_no}'s currency ({currency})", contract_no=contract_no, currency=contract.currency)
+            v.fail("currency", "must be contract {contract_no}'s currency ({currency})",
+                   contract_no=contract_no, currency=contract.currency)
 
 
 def issue_invoice(
@@ -412,7 +416,8 @@ def check_credit(v: Checker, inv_no: str | None, invoice: Invoice, credited: Dec
     left = invoice.total - credited
     if total is not None and total > left:
         v.fail("total", "{total} exceeds what is left to credit on invoice {invoice} ({left}: "
-                        "its total {invoice_total} minus earlier credit notes)", total=total, invoice=inv_no, left=left, invoice_total=invoice.total)
+                        "its total {invoice_total} minus earlier credit notes)", total=total,
+               invoice=inv_no, left=left, invoice_total=invoice.total)
 
 
 def issue_credit_note(
@@ -495,24 +500,31 @@ def check_application(
     """apply_payment's rules on a found payment and invoice (also the demo's bulk path)."""
     if reversed_on is not None:
         v.fail("payment_number", "payment {payment_number} was reversed on {reversed_on}: it "
-                                 "cannot be applied", payment_number=payment.payment_number, reversed_on=reversed_on)
+                                 "cannot be applied", payment_number=payment.payment_number,
+               reversed_on=reversed_on)
     else:
         if account_id != payment.account_id:
             v.fail("invoice_number", "invoice {invoice_number} belongs to another account than "
-                                     "payment {payment_number}", invoice_number=invoice.invoice_number, payment_number=payment.payment_number)
+                                     "payment {payment_number}",
+                   invoice_number=invoice.invoice_number, payment_number=payment.payment_number)
         if invoice.currency != payment.currency:
             v.fail("invoice_number", "invoice {invoice_number} is in {currency}, payment "
-                                     "{payment_number} in {other_currency}", invoice_number=invoice.invoice_number, currency=invoice.currency, payment_number=payment.payment_number, other_currency=payment.currency)
+                                     "{payment_number} in {other_currency}",
+                   invoice_number=invoice.invoice_number, currency=invoice.currency,
+                   payment_number=payment.payment_number, other_currency=payment.currency)
         if already_applied:
             v.fail("invoice_number", "payment {payment_number} is already applied to invoice "
-                                     "{invoice_number}", payment_number=payment.payment_number, invoice_number=invoice.invoice_number)
+                                     "{invoice_number}", payment_number=payment.payment_number,
+                   invoice_number=invoice.invoice_number)
         if amount is not None and amount > unapplied:
             v.fail("amount", "{amount} exceeds payment {payment_number}'s unapplied amount "
-                             "({unapplied})", amount=amount, payment_number=payment.payment_number, unapplied=unapplied)
+                             "({unapplied})", amount=amount, payment_number=payment.payment_number,
+                   unapplied=unapplied)
         if amount is not None and amount > still_open:
             v.fail("amount", "{amount} exceeds invoice {invoice_number}'s open amount "
                              "({still_open}): over-payment is refused; leave the rest "
-                             "unapplied as customer credit", amount=amount, invoice_number=invoice.invoice_number, still_open=still_open)
+                             "unapplied as customer credit", amount=amount,
+                   invoice_number=invoice.invoice_number, still_open=still_open)
     v.not_before("applied_on", applied, payment.received_on, "the payment's date")
     v.not_before("applied_on", applied, invoice.issued_on, "the invoice's issue date")
 
@@ -564,7 +576,8 @@ def check_reversal(v: Checker, pay_no: str | None, payment: Payment,
                    earlier_number: str | None, on: date | None) -> None:
     """reverse_payment's rules on a found payment (also the demo's bulk path)."""
     if earlier_number is not None:
-        v.fail("payment_number", "payment {payment} is already reversed ({earlier_number})", payment=pay_no, earlier_number=earlier_number)
+        v.fail("payment_number", "payment {payment} is already reversed ({earlier_number})",
+               payment=pay_no, earlier_number=earlier_number)
     v.not_before("reversed_on", on, payment.received_on, "the payment's date")
 
 

@@ -143,7 +143,8 @@ def record_cfdi(session: Session, actor: str, cfdi: Cfdi, *, file_name: str,
         if existing.xml_sha256 == sha:
             return UNCHANGED
         raise _refuse(f"{TFD}/@UUID", "UUID {uuid} was already imported (from {file_name}) "
-                                      "with different content: a stamped CFDI never changes", uuid=cfdi.uuid, file_name=existing.file_name)
+                                      "with different content: a stamped CFDI never changes",
+                      uuid=cfdi.uuid, file_name=existing.file_name)
     try:
         text = xml.decode("utf-8")
     except UnicodeDecodeError:
@@ -201,14 +202,17 @@ def _account_of(session: Session, invoice: Invoice) -> Account:
 def _check_receiver(cfdi: Cfdi, account: Account) -> None:
     if account.tax_id and account.tax_id != cfdi.receiver_rfc:
         raise _refuse(f"{ROOT}/cfdi:Receptor/@Rfc",
-                      "the receiver {receiver_rfc} is not account {account_code}'s RFC ({tax_id})", receiver_rfc=cfdi.receiver_rfc, account_code=account.account_code, tax_id=account.tax_id)
+                      "the receiver {receiver_rfc} is not account {account_code}'s RFC ({tax_id})",
+                      receiver_rfc=cfdi.receiver_rfc, account_code=account.account_code,
+                      tax_id=account.tax_id)
 
 
 def _history_only(cfdi: Cfdi, what: str) -> ValidationError:
     return _refuse(f"{ROOT}/@Version",
                    "a CFDI 3.3 is accepted for history only, for {what} the product already "
                    "holds; {number} is unknown, and a 3.3 document never creates financial "
-                   "records (import it through the CSV files first)", what=what, number=_number(cfdi))
+                   "records (import it through the CSV files first)", what=what,
+                   number=_number(cfdi))
 
 
 # --------------------------------------------------------------------------- ingresos
@@ -223,7 +227,8 @@ def _ingreso(session: Session, actor: str, cfdi: Cfdi, **doc: str) -> None:
         if live is not None and live not in substituted:
             raise _refuse(f"{TFD}/@UUID",
                           "invoice {invoice_number} already has the stamped CFDI {live}; "
-                          "another one must substitute it (TipoRelacion 04)", invoice_number=invoice.invoice_number, live=live)
+                          "another one must substitute it (TipoRelacion 04)",
+                          invoice_number=invoice.invoice_number, live=live)
         outcome = "history" if cfdi.version == "3.3" else "matched"
         writes.insert(session, actor, _document(cfdi, outcome=outcome, invoice_id=invoice.id,
                                                 **doc), cfdi.uuid, "uuid")
@@ -293,11 +298,13 @@ def _related_invoice(session: Session, cfdi: Cfdi) -> Invoice:
         raise _refuse(where, "an egreso must name the invoice it credits (CfdiRelacionados "
                              "with TipoRelacion 01): without it there is nothing to credit")
     if len(related) > 1:
-        raise _refuse(where, "relates {length} invoices; a credit note is against one", length=len(related))
+        raise _refuse(where, "relates {length} invoices; a credit note is against one",
+                      length=len(related))
     doc = find_document(session, related[0])
     if doc is None or doc.invoice_id is None:
         raise _refuse(f"{where}/cfdi:CfdiRelacionado/@UUID",
-                      "no imported invoice has UUID {related}: import its CFDI first", related=related[0])
+                      "no imported invoice has UUID {related}: import its CFDI first",
+                      related=related[0])
     return session.get(Invoice, doc.invoice_id)
 
 
@@ -309,7 +316,8 @@ def _egreso(session: Session, actor: str, cfdi: Cfdi, **doc: str) -> None:
         if note.invoice_id != invoice.id:
             raise _refuse(f"{ROOT}/cfdi:CfdiRelacionados/cfdi:CfdiRelacionado/@UUID",
                           "credit note {credit_note_number} is against another invoice than "
-                          "{invoice_number}", credit_note_number=note.credit_note_number, invoice_number=invoice.invoice_number)
+                          "{invoice_number}", credit_note_number=note.credit_note_number,
+                          invoice_number=invoice.invoice_number)
         outcome = "history" if cfdi.version == "3.3" else "matched"
         writes.insert(session, actor, _document(cfdi, outcome=outcome, credit_note_id=note.id,
                                                 **doc), cfdi.uuid, "uuid")
@@ -319,10 +327,12 @@ def _egreso(session: Session, actor: str, cfdi: Cfdi, **doc: str) -> None:
     number = _number(cfdi)
     v = Checker()
     if cfdi.subtotal + cfdi.tax_amount != cfdi.total:
-        v.fail("total", "SubTotal {subtotal} + taxes {tax_amount} is not Total {total}", subtotal=cfdi.subtotal, tax_amount=cfdi.tax_amount, total=cfdi.total)
+        v.fail("total", "SubTotal {subtotal} + taxes {tax_amount} is not Total {total}",
+               subtotal=cfdi.subtotal, tax_amount=cfdi.tax_amount, total=cfdi.total)
     v.unique("credit_note_number", number, find_credit_note(session, number), "credit note")
     if cfdi.currency != invoice.currency:
-        v.fail("currency", "is {currency}, the invoice's currency is {other_currency}", currency=cfdi.currency, other_currency=invoice.currency)
+        v.fail("currency", "is {currency}, the invoice's currency is {other_currency}",
+               currency=cfdi.currency, other_currency=invoice.currency)
     billing.check_credit(v, invoice.invoice_number, invoice, invoice_credited(session, invoice),
                          cfdi.issued_at.date(), cfdi.total)
     try:
@@ -374,11 +384,14 @@ def _pago_invoices(session: Session, cfdi: Cfdi, pago: Pago) -> list[tuple[Docto
         if doc is None or doc.cfdi_type != "I" or doc.invoice_id is None:
             raise _refuse(f"{d.path}/@IdDocumento",
                           "no imported invoice has UUID {id_documento}: a CFDI de pago can "
-                          "only pay an invoice whose CFDI was imported first", d.line, id_documento=d.id_documento)
+                          "only pay an invoice whose CFDI was imported first", d.line,
+                          id_documento=d.id_documento)
         invoice = session.get(Invoice, doc.invoice_id)
         if d.currency != invoice.currency:
             raise _refuse(f"{d.path}/@MonedaDR", "is {currency}, invoice {invoice_number} is "
-                                                 "in {other_currency}", d.line, currency=d.currency, invoice_number=invoice.invoice_number, other_currency=invoice.currency)
+                                                 "in {other_currency}", d.line,
+                          currency=d.currency, invoice_number=invoice.invoice_number,
+                          other_currency=invoice.currency)
         _check_receiver(cfdi, _account_of(session, invoice))
         out.append((d, invoice))
     accounts = {_account_of(session, inv).id for _, inv in out}
@@ -395,13 +408,16 @@ def _pago_amount(pago: Pago, currency: str) -> Decimal:
     if pago.currency == currency:
         if paid > pago.amount:
             raise _refuse(f"{pago.path}/@Monto", "the DoctoRelacionado pay {paid} in all, more "
-                                                 "than Monto {amount}", pago.line, paid=paid, amount=pago.amount)
+                                                 "than Monto {amount}", pago.line, paid=paid,
+                          amount=pago.amount)
         return pago.amount
     converted = sum((d.paid / d.equivalence for d in pago.doctos), Decimal(0))
     if abs(converted - pago.amount) > Decimal("0.01") * len(pago.doctos):
         raise _refuse(f"{pago.path}/@Monto",
                       "is {amount} {currency}, but ImpPagado ÷ EquivalenciaDR add up to "
-                      "{total} (a difference of {difference})", pago.line, amount=pago.amount, currency=pago.currency, total=converted.quantize(Decimal('0.01')), difference=(pago.amount - converted).quantize(Decimal('0.01')))
+                      "{total} (a difference of {difference})", pago.line, amount=pago.amount,
+                      currency=pago.currency, total=converted.quantize(Decimal('0.01')),
+                      difference=(pago.amount - converted).quantize(Decimal('0.01')))
     return paid
 
 
@@ -454,12 +470,17 @@ def _check_balances(session: Session, d: DoctoRelacionado, invoice: Invoice, day
     if d.balance_before - d.paid != d.balance_after:
         raise _refuse(f"{d.path}/@ImpSaldoInsoluto",
                       "ImpSaldoAnt {balance_before} − ImpPagado {paid} = {value}, not "
-                      "{balance_after} (a difference of {difference})", d.line, balance_before=d.balance_before, paid=d.paid, value=d.balance_before - d.paid, balance_after=d.balance_after, difference=d.balance_after - (d.balance_before - d.paid))
+                      "{balance_after} (a difference of {difference})", d.line,
+                      balance_before=d.balance_before, paid=d.paid,
+                      value=d.balance_before - d.paid, balance_after=d.balance_after,
+                      difference=d.balance_after - (d.balance_before - d.paid))
     before = open_before(session, invoice, day, payment.id if payment is not None else None)
     if d.balance_before != before:
         raise _refuse(f"{d.path}/@ImpSaldoAnt",
                       "is {balance_before}, but invoice {invoice_number}'s open amount just "
-                      "before the payment of {day} was {before} (a difference of {value})", d.line, balance_before=d.balance_before, invoice_number=invoice.invoice_number, day=day, before=before, value=d.balance_before - before)
+                      "before the payment of {day} was {before} (a difference of {value})", d.line,
+                      balance_before=d.balance_before, invoice_number=invoice.invoice_number,
+                      day=day, before=before, value=d.balance_before - before)
 
 
 def _apply(session: Session, actor: str, payment: Payment, invoice: Invoice,
@@ -472,7 +493,9 @@ def _apply(session: Session, actor: str, payment: Payment, invoice: Invoice,
             raise _refuse(f"{d.path}/@ImpPagado",
                           "payment {payment_number} is already applied to invoice "
                           "{invoice_number} with {amount}, not {paid}",
-                          d.line, payment_number=payment.payment_number, invoice_number=invoice.invoice_number, amount=existing.amount, paid=d.paid)
+                          d.line, payment_number=payment.payment_number,
+                          invoice_number=invoice.invoice_number, amount=existing.amount,
+                          paid=d.paid)
         return
     _call(billing.apply_payment, session, actor, d, f"{d.path}/@ImpPagado",
           payment_number=payment.payment_number, invoice_number=invoice.invoice_number,
@@ -498,7 +521,8 @@ def record_cancellation(session: Session, actor: str, row: MetadataRow, *,
     actor = check_actor(actor)
     issuer = issuer_rfc or company_rfc(session)
     if row.issuer_rfc != issuer:
-        raise _refuse("RfcEmisor", "the issuer {issuer_rfc} is not the company ({value})", row.line, issuer_rfc=row.issuer_rfc, value=issuer or 'not configured')
+        raise _refuse("RfcEmisor", "the issuer {issuer_rfc} is not the company ({value})", row.line,
+                      issuer_rfc=row.issuer_rfc, value=issuer or 'not configured')
     if row.status != "0" or row.cancelled_at is None:
         return UNCHANGED  # in force: nothing to record
     existing = session.scalars(select(CfdiCancellation).where(
@@ -508,7 +532,8 @@ def record_cancellation(session: Session, actor: str, row: MetadataRow, *,
             return UNCHANGED
         raise _refuse("FechaCancelacion", "UUID {uuid} is already recorded as cancelled on "
                                           "{cancelled_at}, not {wanted}",
-                      row.line, uuid=row.uuid, cancelled_at=existing.cancelled_at, wanted=row.cancelled_at)
+                      row.line, uuid=row.uuid, cancelled_at=existing.cancelled_at,
+                      wanted=row.cancelled_at)
     writes.insert(session, actor, CfdiCancellation(
         uuid=row.uuid, issuer_rfc=row.issuer_rfc, receiver_rfc=row.receiver_rfc,
         pac_rfc=row.pac_rfc, issued_at=row.issued_at, certified_at=row.certified_at,

@@ -112,7 +112,8 @@ def parse_text(value: Any, *, max_len: int, multiline: bool = False) -> str | No
     if _MARKUP_RE.search(text):
         raise Refusal("must not contain HTML or script markup (text like '<tag')")
     if len(text) > max_len:
-        raise Refusal("is too long ({length} characters, at most {max_len})", length=len(text), max_len=max_len)
+        raise Refusal("is too long ({length} characters, at most {max_len})", length=len(text),
+                      max_len=max_len)
     return text
 
 
@@ -160,7 +161,8 @@ def parse_timestamp(value: Any) -> datetime | None:
             raise Refusal("is not a valid date and time: {value}", value=_show(value)) from None
     else:
         raise Refusal(
-            "must be an ISO 8601 date and time (YYYY-MM-DDTHH:MM[:SS][±HH:MM]), not {value}", value=_show(value)
+            "must be an ISO 8601 date and time (YYYY-MM-DDTHH:MM[:SS][±HH:MM]), not {value}",
+            value=_show(value)
         )
     _in_range(moment.date())
     return moment
@@ -184,7 +186,8 @@ def parse_decimal(
         number = Decimal(value.strip())
     else:
         raise Refusal(
-            "must be a number with a dot for decimals and no thousands separator, not {value}", value=_show(value)
+            "must be a number with a dot for decimals and no thousands separator, not {value}",
+            value=_show(value)
         )
     if not number.is_finite():
         raise Refusal("must be a finite number")
@@ -402,7 +405,8 @@ class Checker:
         for option in allowed:
             if option.lower() == wanted:
                 return option
-        self.fail(field, "must be one of {options}, not {value}", options=_options(allowed), value=_show(value.strip()))
+        self.fail(field, "must be one of {options}, not {value}", options=_options(allowed),
+                  value=_show(value.strip()))
         return None
 
     def currency(self, field: str, value: Any, *, default: str | None = None) -> str | None:

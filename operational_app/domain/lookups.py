@@ -180,9 +180,11 @@ def check_device_life(v: Checker, field: str, day: date | None, device: Device |
     """Work on a device happens between its install and its removal."""
     if device is None or day is None:
         return
-    v.not_before(field, day, device.installed_on, msg("device {serial}'s install date", serial=device.serial))
+    v.not_before(field, day, device.installed_on, msg("device {serial}'s install date",
+                                                      serial=device.serial))
     if device.removed_on is not None and day > device.removed_on:
-        v.fail(field, "must not be after device {serial}'s removal ({removed_on})", serial=device.serial, removed_on=device.removed_on)
+        v.fail(field, "must not be after device {serial}'s removal ({removed_on})",
+               serial=device.serial, removed_on=device.removed_on)
 
 
 # --------------------------------------------------------------------------- balances

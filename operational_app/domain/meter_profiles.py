@@ -68,7 +68,8 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-            raise ValidationError("definition", "is not valid YAML{where}: {problem}", where=where, problem=getattr(exc, 'problem', exc)) from None
+            raise ValidationError("definition", "is not valid YAML{where}: {problem}", where=where,
+                                  problem=getattr(exc, 'problem', exc)) from None
     else:
         data = text
     if not isinstance(data, dict):
@@ -82,10 +83,12 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
         v.fail("name", "is required: lowercase letters, digits, '-' or '_', at most 40")
     encoding = ENCODINGS.get(str(data.get("encoding", "utf-8")).strip().lower())
     if encoding is None:
-        v.fail("encoding", "must be one of utf-8, cp1252, latin-1, not {value!r}", value=data.get('encoding'))
+        v.fail("encoding", "must be one of utf-8, cp1252, latin-1, not {value!r}",
+               value=data.get('encoding'))
     delimiter = DELIMITERS.get(str(data.get("delimiter", ",")))
     if delimiter is None:
-        v.fail("delimiter", "must be ',', ';', '|' or a tab, not {value!r}", value=data.get('delimiter'))
+        v.fail("delimiter", "must be ',', ';', '|' or a tab, not {value!r}",
+               value=data.get('delimiter'))
     thousands = "" if data.get("thousands") is None else str(data.get("thousands"))
     decimal = str(data.get("decimal", "."))
     if thousands not in SEPARATORS:
@@ -103,7 +106,8 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
         try:
             datetime.strptime(date(2026, 3, 1).strftime(date_format), date_format)
         except ValueError:
-            v.fail("date_format", "{date_format!r} is not a usable strftime format", date_format=date_format)
+            v.fail("date_format", "{date_format!r} is not a usable strftime format",
+                   date_format=date_format)
     skip = data.get("skip_rows", 0)
     if not isinstance(skip, int) or isinstance(skip, bool) or not 0 <= skip <= 100:
         v.fail("skip_rows", "must be a whole number from 0 to 100")
@@ -120,7 +124,8 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
     else:
         for product, header in columns.items():
             if product not in FIELDS:
-                v.fail(f"columns.{product}", "unknown product field (the fields are: {fields})", fields=', '.join(FIELDS))
+                v.fail(f"columns.{product}", "unknown product field (the fields are: {fields})",
+                       fields=', '.join(FIELDS))
             elif not isinstance(header, str) or not header.strip():
                 v.fail(f"columns.{product}", "must name a header of the file")
             else:
@@ -188,7 +193,8 @@ def load(session: Session, name_or_path: str) -> Profile:
         else:
             known = ", ".join(sorted(available(session)))
             raise ValidationError("profile", "no profile named {name_or_path!r} and no such "
-                                             "YAML file (profiles: {known})", name_or_path=name_or_path, known=known)
+                                             "YAML file (profiles: {known})",
+                                  name_or_path=name_or_path, known=known)
     return parse_profile(text)
 
 

@@ -252,7 +252,8 @@ def profiles_page() -> None:
         profile = meter_profiles.parse_profile(text)
     except ValidationError as exc:
         st.error(t("mc_profile_errors") + "\n\n" + "\n".join(
-            f"- **{md(e.field)}**: {md(e.text(lang()))}" for e in exc.errors), icon=":material/error:")
+            f"- **{md(e.field)}**: {md(e.text(lang()))}" for e in exc.errors),
+                 icon=":material/error:")
         return
     if preview and sample is not None:
         export = read_export(sample.getvalue(), profile, limit=PREVIEW_ROWS)

@@ -137,7 +137,8 @@ def check_read_only(sql: str, con: duckdb.DuckDBPyConnection) -> str:
     query = statements[0].query
     denied = sorted(n for n in called_functions(query, con) if is_denied_function(n))
     if denied:
-        raise QueryRefused("function not allowed in the console: {denied}", denied=', '.join(denied))
+        raise QueryRefused("function not allowed in the console: {denied}",
+                           denied=', '.join(denied))
     return query
 
 
