@@ -9,8 +9,9 @@ Spanish text of each template, keyed by the English template, and renders either
 - `render(template, params, lang)` is the text for a user in `lang` ("es"/"en"): a param named
   `field` or ending in `_field` holds a domain field name and shows as that field's form label
   (operational_app/domain/labels.py); a param named `what` or ending in `_what` is a noun
-  phrase of the code ("the install date", "device") shown through `TERMS`; a `Msg` param is a
-  message quoted inside another and renders in the same language.
+  phrase of the code ("the install date", "device") shown through `TERMS`; a param in
+  `OPTION_PARAMS` (or ending in `_option`) holds a fixed choice's value, shown by the option's
+  label; a `Msg` param is a message quoted inside another and renders in the same language.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from operational_app.domain.labels import field_label
 LANGS = ("es", "en")
 FIELD_PARAMS = frozenset({"field"})
 TERM_PARAMS = frozenset({"what"})
+# Params holding one of a fixed list's values (a stage, a step, a status…), shown by the
+# option's label where the app has one ("legal_review" → "Revisión legal").
+OPTION_PARAMS = frozenset({"stage", "to", "status", "step", "milestone", "type",
+                           "review_status", "role"})
+# The options' labels by value; the app's pages declare them ("opt_<value>" strings,
+# seiton/webapp/i18n.py `register`), so outside the app a value shows as it is.
+OPTION_LABELS: dict[str, dict[str, str]] = {}
 
 
 class Msg:
@@ -57,6 +65,10 @@ def is_field_param(name: str) -> bool:
     return name in FIELD_PARAMS or name.endswith("_field")
 
 
+def is_option_param(name: str) -> bool:
+    return name in OPTION_PARAMS or name.endswith("_option")
+
+
 def is_term_param(name: str) -> bool:
     return name in TERM_PARAMS or name.endswith("_what")
 
@@ -84,6 +96,9 @@ def _shown(name: str, value: Any, lang: str | None) -> Any:
         return value
     if is_field_param(name) and isinstance(value, str):
         return field_label(value, lang)
+    if is_option_param(name) and isinstance(value, str) and value in OPTION_LABELS:
+        entry = OPTION_LABELS[value]
+        return entry.get(lang) or entry["es"]
     if is_term_param(name) and isinstance(value, str):
         return TERMS.get(value, value) if lang == "es" else value
     return value

@@ -135,6 +135,18 @@ def test_field_params_render_as_labels_and_reason_stays_english():
                                                        "junto con «IVA»"
 
 
+def test_option_params_render_as_the_apps_option_labels(monkeypatch):
+    from operational_app.pages import formalization  # noqa: F401 - registers its options
+
+    assert messages.OPTION_LABELS["legal_review"]["es"] == "Revisión legal"
+    err = FieldError("step", "step {step} has no decision yet", params={"step": "legal_review"})
+    assert err.reason == "step legal_review has no decision yet"
+    assert err.text("es") == "el paso Revisión legal aún no tiene decisión"
+    assert err.text("en") == "step Legal review has no decision yet"
+    monkeypatch.delitem(messages.OPTION_LABELS, "legal_review")
+    assert err.text("es") == "el paso legal_review aún no tiene decisión"  # no label: the value
+
+
 # --------------------------------------------------------------------------- a lower reading
 
 
