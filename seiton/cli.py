@@ -158,8 +158,10 @@ def cmd_import_meters(args: argparse.Namespace) -> None:
         shown = ", ".join(str(n) for n in lines[:5]) + (" …" if len(lines) > 5 else "")
         print(f"  unknown serial {serial} (not a device of the dealer): line(s) {shown}")
     if not report.ok:
-        for err in report.errors:
-            print(f"{report.file}, {err}", file=sys.stderr)
+        lang = cli_lang()
+        for err in report.errors:  # English: as it always read
+            print(f"{report.file}, {err if lang == 'en' else err.describe(lang)}",
+                  file=sys.stderr)
         if report.errors_not_listed:
             print(f"… and {report.errors_not_listed} more error(s)", file=sys.stderr)
         raise CommandError("import-meters refused: {sum} error(s); nothing written",

@@ -375,8 +375,8 @@ def _run_file(
                 fr.errors_not_listed += 1
     if fr.errors_not_listed:
         fr.errors.append(CsvError("", "… and {errors_not_listed} more error(s) not listed",
-                                  None, item.name, params={
-                                                           "errors_not_listed": fr.errors_not_listed}))
+                                  None, item.name,
+                                  params={"errors_not_listed": fr.errors_not_listed}))
 
 
 def _blank(raw: str | None) -> bool:

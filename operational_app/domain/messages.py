@@ -61,6 +61,14 @@ def msg(template: str, **params: Any) -> Msg:
     return Msg(template, params)
 
 
+def of_exception(exc: BaseException) -> Msg:
+    """The message an exception carries (a `Refusal`'s template), else its plain text."""
+    template = getattr(exc, "template", None)
+    if isinstance(template, str):
+        return Msg(template, getattr(exc, "params", {}))
+    return Msg(None, text=str(exc))
+
+
 def is_field_param(name: str) -> bool:
     return name in FIELD_PARAMS or name.endswith("_field")
 
@@ -717,4 +725,48 @@ SPANISH: dict[str, str] = {
     "cannot serve on {host}:{port}: {exc}": "no se puede servir en {host}:{port}: {exc}",
     "passwords differ": "las contraseñas no coinciden",
     "failed: {failed}": "fallaron: {failed}",
+    # --- meter exports (operational_app/meter_capture/)
+    "column '{column}'": "columna '{column}'",
+    "value {value!r}": "valor {value!r}",
+    "is too large: {size:,} bytes, the limit is {limit:,} ({mb:g} MB; SEITON_IMPORT_MAX_MB "
+    "changes it)":
+        "es demasiado grande: {size:,} bytes; el límite es {limit:,} ({mb:g} MB; "
+        "SEITON_IMPORT_MAX_MB lo cambia)",
+    "the database refused the file, nothing was written: {first}":
+        "la base de datos rechazó el archivo; no se escribió nada: {first}",
+    "does not match the profile's date format {fmt}":
+        "no coincide con el formato de fecha del perfil {fmt}",
+    "is required (a lifetime counter)": "es obligatorio (un contador acumulado)",
+    "is not a whole page counter": "no es un contador de páginas entero",
+    "is not a page counter (digits only)": "no es un contador de páginas (solo dígitos)",
+    "is not a page counter (digits only, '{thousands}' between thousands)":
+        "no es un contador de páginas (solo dígitos, '{thousands}' entre miles)",
+    "is too large for a page counter": "es demasiado grande para un contador de páginas",
+    "is required (the reading's date)": "es obligatorio (la fecha de la lectura)",
+    "the file is UTF-8, not {encoding} as profile {name} says (accented letters would be "
+    "garbled)":
+        "el archivo está en UTF-8, no en {encoding} como dice el perfil {name} (los acentos "
+        "saldrían mal)",
+    "the file has no header row (after {skip_rows} line(s) skipped)":
+        "el archivo no tiene fila de encabezado (tras saltar {skip_rows} línea(s))",
+    "is not {encoding} (byte offset {start}): the file is in another encoding than profile "
+    "{name} says":
+        "no es {encoding} (byte {start}): el archivo tiene otra codificación que la que dice "
+        "el perfil {name}",
+    "malformed CSV: {exc}": "CSV mal formado: {exc}",
+    "profile {name} reads this column ({product}) but the file's header has no such column "
+    "(it has: {shown})":
+        "el perfil {name} lee esta columna ({product}) pero el encabezado del archivo no la "
+        "tiene (tiene: {shown})",
+    "the row has {length} cells: no cell for this column":
+        "la fila tiene {length} celdas: ninguna para esta columna",
+    "is required (the device's serial number)": "es obligatorio (el número de serie del equipo)",
+    "the colour counter exceeds the total counter ({raw_mono}): mono = total − color would be "
+    "negative":
+        "el contador de color excede el contador total ({raw_mono}): mono = total − color "
+        "sería negativo",
+    "line {line} has another reading of device {serial} on {read_on} with different counters "
+    "(mono {mono}, color {color}; here mono {mono2}, color {color2})":
+        "la línea {line} tiene otra lectura del equipo {serial} del {read_on} con otros "
+        "contadores (mono {mono}, color {color}; aquí mono {mono2}, color {color2})",
 }

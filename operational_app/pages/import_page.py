@@ -240,7 +240,7 @@ def agent_exports(allowed: set[str]) -> None:
     if report.errors:
         st.dataframe(pd.DataFrame([{
             t("imp_line"): e.line, t("imp_column"): e.column, t("imp_agent_value"): e.value,
-            t("imp_reason"): e.reason} for e in report.errors]),
+            t("imp_reason"): e.text(lang())} for e in report.errors]),
             hide_index=True, key="importar-exp-errores")
 
 

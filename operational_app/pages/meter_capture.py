@@ -265,7 +265,7 @@ def profiles_page() -> None:
         if export.errors:
             st.error(t("mc_preview_errors"), icon=":material/error:")
             st.dataframe(pd.DataFrame([{"line": e.line, "column": e.column, "value": e.value,
-                                        "reason": e.reason} for e in export.errors]),
+                                        "reason": e.text(lang())} for e in export.errors]),
                          hide_index=True, key="perfiles-errores")
     if save:
         try:
