@@ -769,4 +769,10 @@ SPANISH: dict[str, str] = {
     "(mono {mono}, color {color}; here mono {mono2}, color {color2})":
         "la línea {line} tiene otra lectura del equipo {serial} del {read_on} con otros "
         "contadores (mono {mono}, color {color}; aquí mono {mono2}, color {color2})",
+    # --- CFDI files (operational_app/cfdi/importer.py)
+    "is too large: {size:,} bytes, the limit is {limit:,} bytes (SEITON_IMPORT_MAX_MB)":
+        "es demasiado grande: {size:,} bytes; el límite es {limit:,} bytes "
+        "(SEITON_IMPORT_MAX_MB)",
+    "the database refused the batch, nothing of it was written: {first}":
+        "la base de datos rechazó el lote; no se escribió nada de él: {first}",
 }
