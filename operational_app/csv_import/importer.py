@@ -53,6 +53,7 @@ from operational_app.csv_import.report import (
 )
 from operational_app.domain.errors import FieldError, ValidationError
 from operational_app.domain.fields import Refusal, check_actor
+from operational_app.domain.messages import Msg, msg
 from operational_app.store.engine import get_engine, write_session
 
 MB = 1024 * 1024
@@ -397,8 +398,8 @@ def _run_row(
         ident = tuple(key[k] for k in fmt.key)
         if ident in seen:
             return RowResult(line, REFUSED, row.key_text, [row.error(
-                fmt.key[0], "duplicate row: line {seen} has the same {key} ({key_text})",
-                seen=seen[ident], key=' + '.join(fmt.key), key_text=row.key_text)])
+                fmt.key[0], "duplicate row: line {seen} has the same {key_fields} ({key_text})",
+                seen=seen[ident], key_fields=tuple(fmt.key), key_text=row.key_text)])
         seen[ident] = line
     try:
         with session.begin_nested():
@@ -458,11 +459,12 @@ class _Row:
         return raw
 
     @property
-    def what(self) -> str:
+    def what(self) -> Msg:
+        """"account 'ACME'", the record named in the language (its kind through TERMS)."""
         stem = self.fmt.filename.removesuffix(".csv").replace("_", " ")
         stem = stem[:-3] + "y" if stem.endswith("ies") else stem.removesuffix("s")
-        return f"{stem} '{self.key_text}'" if len(self.fmt.key) == 1 else \
-            f"{stem} ({self.key_text})"
+        return msg("{what} '{key}'", what=stem, key=self.key_text) if len(self.fmt.key) == 1 \
+            else msg("{what} ({key})", what=stem, key=self.key_text)
 
     def refused(self, exc: ValidationError, mapping: dict[str, str]) -> _Refused:
         """Domain errors, their fields named as the file's columns."""

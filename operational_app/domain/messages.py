@@ -8,7 +8,7 @@ Spanish text of each template, keyed by the English template, and renders either
   params as they are: the `reason` tests, logs and the English CLI show.
 - `render(template, params, lang)` is the text for a user in `lang` ("es"/"en"): a param named
   `field` or ending in `_field` holds a domain field name and shows as that field's form label
-  (operational_app/domain/labels.py); a param named `what` or ending in `_what` is a noun
+  (operational_app/domain/labels.py), one ending in `_fields` a list of them ("a + b"); a param named `what` or ending in `_what` is a noun
   phrase of the code ("the install date", "device") shown through `TERMS`; a param in
   `OPTION_PARAMS` (or ending in `_option`) holds a fixed choice's value, shown by the option's
   label; a `Msg` param is a message quoted inside another and renders in the same language.
@@ -100,6 +100,8 @@ def translate(template: str, lang: str | None) -> str:
 def _shown(name: str, value: Any, lang: str | None) -> Any:
     if isinstance(value, Msg):
         return value.render(lang)
+    if name.endswith("_fields") and isinstance(value, (list, tuple)):
+        return " + ".join(value if lang is None else (field_label(v, lang) for v in value))
     if lang is None:
         return value
     if is_field_param(name) and isinstance(value, str):
@@ -144,6 +146,25 @@ ENGLISH: dict[str, str] = {
 
 # Noun phrases the code passes as `what` (Checker.known/unique/not_before/after).
 TERMS: dict[str, str] = {
+    # the records of the CSV formats (operational_app/csv_import/importer.py `what`)
+    "fx rate": "el tipo de cambio",
+    "opportunity stage change": "el cambio de etapa",
+    "renewal": "la renovación",
+    "price plan": "el plan de precios",
+    "price tier": "el tramo de precios",
+    "sla term": "el término de SLA",
+    "formalization step": "el paso de formalización",
+    "implementation plan": "el plan de implementación",
+    "implementation milestone": "el hito de implementación",
+    "maintenance plan": "el plan de mantenimiento",
+    "maintenance visit": "la visita de mantenimiento",
+    "ticket pause": "la pausa del ticket",
+    "device event": "el evento del equipo",
+    "meter reading": "la lectura",
+    "payment application": "la aplicación de pago",
+    "collection action": "la acción de cobranza",
+    "contract review": "la revisión del contrato",
+    "closure": "el cierre",
     "account": "la cuenta",
     "amendment": "la adenda",
     "consumable request": "la solicitud de consumibles",
@@ -193,6 +214,8 @@ SPANISH: dict[str, str] = {
     "column '{field}'": "columna '{field}'",
     "field '{field}'": "campo '{field}'",
     "(import)": "(importación)",
+    "{what} '{key}'": "{what} '{key}'",
+    "{what} ({key})": "{what} ({key})",
     "invalid input": "datos no válidos",
     "invalid value": "valor no válido",
     # --- CFDI metadata and XML
@@ -270,8 +293,8 @@ SPANISH: dict[str, str] = {
     "cannot be read: {strerror}": "no se puede leer: {strerror}",
     "a second file for the {filename} format (after {name})":
         "un segundo archivo del formato {filename} (después de {name})",
-    "duplicate row: line {seen} has the same {key} ({key_text})":
-        "fila duplicada: la línea {seen} tiene la misma clave {key} ({key_text})",
+    "duplicate row: line {seen} has the same {key_fields} ({key_text})":
+        "fila duplicada: la línea {seen} tiene la misma clave «{key_fields}» ({key_text})",
     "the database refused the row: {first}": "la base de datos rechazó la fila: {first}",
     "unexpected error ({name}: {exc}); please report it":
         "error inesperado ({name}: {exc}); por favor repórtalo",

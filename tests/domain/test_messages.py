@@ -230,6 +230,25 @@ def test_a_csv_import_error_in_spanish_names_file_line_and_column(db_url):
         "debe ser menor que 1"
 
 
+def test_csv_row_conflicts_name_the_record_and_columns_in_spanish(db_url):
+    from operational_app.csv_import import importer
+
+    head = b"account_code,name,tax_id,segment,region,tax_rate\n"
+    twice = importer.preview_files([("accounts.csv", head + b"N1,Nuevo SA,,,,0.16\n"
+                                                           b"N1,Nuevo SA,,,,0.16\n")],
+                                   db_url, actor=ACTOR)
+    assert [e.text("es") for e in twice.errors] == [
+        "fila duplicada: la línea 2 tiene la misma clave «Cuenta» (N1)"]
+    assert importer.import_files([("accounts.csv", head + b"N1,Nuevo SA,,,,0.16\n")], ACTOR,
+                                 db_url).ok
+    changed = importer.preview_files([("accounts.csv", head + b"N1,Otro SA,,,,0.16\n")], db_url,
+                                     actor=ACTOR)
+    (err,) = changed.errors
+    assert err.reason.startswith("account 'N1' already exists with different values: name is")
+    assert err.text("es").startswith("la cuenta 'N1' ya existe con otros valores: «Nombre o "
+                                     "razón social» es 'Otro SA' en el archivo")
+
+
 def test_a_csv_file_problem_in_spanish(db_url):
     from operational_app.csv_import import importer
 
