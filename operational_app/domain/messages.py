@@ -798,4 +798,6 @@ SPANISH: dict[str, str] = {
         "(SEITON_IMPORT_MAX_MB)",
     "the database refused the batch, nothing of it was written: {first}":
         "la base de datos rechazó el lote; no se escribió nada de él: {first}",
+    "the period must be a month as YYYY-MM, not {text!r}":
+        "el periodo debe ser un mes AAAA-MM, no {text!r}",
 }
