@@ -414,13 +414,13 @@ class Checker:
 
     # -- references
 
-    def known(self, field: str, key: Any, row: Any, what: str) -> Any:
+    def known(self, field: str, key: Any, row: Any, what: str | messages.Msg) -> Any:
         """A referenced business key must exist (and not be withdrawn)."""
         if key is not None and row is None:
             self.fail(field, "unknown {what} '{key}'", what=what, key=key)
         return row
 
-    def unique(self, field: str, key: Any, existing: Any, what: str) -> None:
+    def unique(self, field: str, key: Any, existing: Any, what: str | messages.Msg) -> None:
         """A new business key must not exist yet (withdrawn rows keep their key)."""
         if key is not None and existing is not None:
             self.fail(field, "{what} '{key}' already exists", what=what, key=key)
@@ -428,13 +428,13 @@ class Checker:
     # -- cross-field helpers
 
     def not_before(
-        self, field: str, later: Any, earlier: Any, what: str
+        self, field: str, later: Any, earlier: Any, what: str | messages.Msg
     ) -> None:
         """`later` must not be before `earlier` (skipped when either is missing)."""
         if later is not None and earlier is not None and later < earlier:
             self.fail(field, "must not be before {what} ({earlier})", what=what, earlier=earlier)
 
-    def after(self, field: str, later: Any, earlier: Any, what: str) -> None:
+    def after(self, field: str, later: Any, earlier: Any, what: str | messages.Msg) -> None:
         """`later` must be strictly after `earlier` (skipped when either is missing)."""
         if later is not None and earlier is not None and later <= earlier:
             self.fail(field, "must be after {what} ({earlier})", what=what, earlier=earlier)
