@@ -7,6 +7,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,38 @@ from seiton.config import load_settings
 
 
 class CommandError(Exception):
-    """A failure to report as one line and a non-zero exit."""
+    """A failure to report as one line and a non-zero exit: an English template and its
+    params (docs/conventions.md "Messages"), or the exception it reports (a domain refusal or
+    a refused query shows in the CLI's language)."""
+
+    def __init__(self, template: str | BaseException, /, **params: object):
+        self.source = template if isinstance(template, BaseException) else None
+        self.template = None if self.source is not None else str(template)
+        self.params = params
+        super().__init__(self.text(None))
+
+    def text(self, lang: str | None) -> str:
+        from operational_app.domain import messages
+
+        if self.source is not None:  # English: the exception's own text, as it always read
+            shown = getattr(self.source, "text", None)
+            return shown(lang) if lang not in (None, "en") and callable(shown) \
+                else str(self.source)
+        return messages.render(self.template, self.params, None if lang == "en" else lang)
+
+
+def cli_lang() -> str:
+    """The CLI's language: SEITON_LANG when set (es/en), else the locale's language when it is
+    Spanish or English, else Spanish (docs/conventions.md "Messages")."""
+    wanted = os.environ.get("SEITON_LANG", "").strip().lower()[:2]
+    if wanted in ("es", "en"):
+        return wanted
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(key, "").strip().lower()
+        if value:
+            code = value[:2]
+            return code if code in ("es", "en") else "es"
+    return "es"
 
 
 def cmd_init(args: argparse.Namespace) -> None:
@@ -65,9 +97,11 @@ def cmd_import(args: argparse.Namespace) -> None:
     for line in report.summary_lines():
         print(line)
     if not report.ok:
-        for err in report.errors:
-            print(str(err), file=sys.stderr)
-        raise CommandError(f"import refused: {len(report.errors)} error(s); nothing written for those files")
+        lang = cli_lang()
+        for err in report.errors:  # English: the file's column names, as it always read
+            print(str(err) if lang == "en" else err.describe(lang), file=sys.stderr)
+        raise CommandError("import refused: {length} error(s); nothing written for those files",
+                           length=len(report.errors))
 
 
 def cmd_cfdi_export(args: argparse.Namespace) -> None:
@@ -77,7 +111,7 @@ def cmd_cfdi_export(args: argparse.Namespace) -> None:
     try:
         period = export.parse_period(args.period)
     except ValueError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(exc) from exc
     settings = load_settings()
     with read_session(settings.operational_url) as session:
         report = export.build_period(session, period)
@@ -87,7 +121,8 @@ def cmd_cfdi_export(args: argparse.Namespace) -> None:
     for err in report.errors:
         print(err, file=sys.stderr)
     if not report.ok:
-        raise CommandError(f"{len(report.errors)} document(s) not exported (reasons above)")
+        raise CommandError("{length} document(s) not exported (reasons above)",
+                           length=len(report.errors))
 
 
 def cmd_bill(args: argparse.Namespace) -> None:
@@ -109,7 +144,7 @@ def cmd_bill(args: argparse.Namespace) -> None:
                                   issue_date=args.issue_date, refresh=not args.no_refresh,
                                   progress=None if args.quiet else print)
     except ValidationError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(exc) from exc
     for line in report.lines():
         print(line)
 
@@ -123,12 +158,14 @@ def cmd_import_meters(args: argparse.Namespace) -> None:
         shown = ", ".join(str(n) for n in lines[:5]) + (" …" if len(lines) > 5 else "")
         print(f"  unknown serial {serial} (not a device of the dealer): line(s) {shown}")
     if not report.ok:
-        for err in report.errors:
-            print(f"{report.file}, {err}", file=sys.stderr)
+        lang = cli_lang()
+        for err in report.errors:  # English: as it always read
+            print(f"{report.file}, {err if lang == 'en' else err.describe(lang)}",
+                  file=sys.stderr)
         if report.errors_not_listed:
             print(f"… and {report.errors_not_listed} more error(s)", file=sys.stderr)
-        raise CommandError(f"import-meters refused: {len(report.errors) + report.errors_not_listed}"
-                           " error(s); nothing written")
+        raise CommandError("import-meters refused: {sum} error(s); nothing written",
+                           sum=len(report.errors) + report.errors_not_listed)
 
 
 def cmd_load(args: argparse.Namespace) -> None:
@@ -146,7 +183,7 @@ def cmd_build(args: argparse.Namespace) -> None:
 
     code = run_dbt(load_settings(), ["build", *args.dbt_args])
     if code != 0:
-        raise CommandError(f"dbt build failed (exit {code})")
+        raise CommandError("dbt build failed (exit {code})", code=code)
 
 
 def cmd_refresh(args: argparse.Namespace) -> None:
@@ -155,7 +192,7 @@ def cmd_refresh(args: argparse.Namespace) -> None:
     try:
         status = refresh(load_settings(), quiet_dbt=args.quiet, full=args.full)
     except RefreshError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(exc) from exc
     print(f"refresh done in {status['last_timings']['total']:.1f}s")
 
 
@@ -171,9 +208,9 @@ def cmd_sql(args: argparse.Namespace) -> None:
     try:
         columns, rows = run_query(args.query)
     except (QueryRefused, WarehouseUnavailable) as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(exc) from exc
     except Exception as exc:  # duckdb errors: report them as one line
-        raise CommandError(f"query failed: {str(exc).splitlines()[0]}") from exc
+        raise CommandError("query failed: {error}", error=str(exc).splitlines()[0]) from exc
     sys.stdout.write(format_rows(columns, rows, args.format))
 
 
@@ -210,13 +247,14 @@ def cmd_docs(args: argparse.Namespace) -> None:
     try:
         target = docsite.generate(settings, quiet=args.quiet)
     except docsite.DocsError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(exc) from exc
     print(f"docs built in {target} (works offline; {target / 'static_index.html'} opens from disk)")
     if not args.no_serve:
         try:
             docsite.serve(target, port=args.port, host=args.host)
         except OSError as exc:
-            raise CommandError(f"cannot serve on {args.host}:{args.port}: {exc}") from exc
+            raise CommandError("cannot serve on {host}:{port}: {exc}", host=args.host,
+                               port=args.port, exc=exc) from exc
 
 
 def cmd_user_add(args: argparse.Namespace) -> None:
@@ -237,7 +275,7 @@ def cmd_user_add(args: argparse.Namespace) -> None:
             users.add_user(session, args.actor, username=args.name, display_name=args.display_name or args.name,
                            role=args.role, area=args.area, password=password)
     except ValidationError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(exc) from exc
     print(f"user {args.name} created ({args.role}{', ' + args.area if args.area else ''})")
 
 
@@ -247,7 +285,7 @@ def cmd_backup(args: argparse.Namespace) -> None:
     try:
         path = backup(load_settings(), args.to)
     except BackupError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(exc) from exc
     print(f"operational DB backed up to {path} ({path.stat().st_size / 2**20:.1f} MiB)")
 
 
@@ -257,7 +295,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
     try:
         saved = restore(load_settings(), args.path)
     except BackupError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(exc) from exc
     if saved is not None:
         print(f"previous content saved to {saved}")
     print(f"operational DB restored from {args.path}; the next `seiton refresh` reloads "
@@ -271,7 +309,7 @@ def cmd_doctor(args: argparse.Namespace) -> None:
     print(report(checks))
     failed = [c.name for c in checks if c.status == FAIL]
     if failed:
-        raise CommandError(f"failed: {', '.join(failed)}")
+        raise CommandError("failed: {failed}", failed=', '.join(failed))
 
 
 def _redact(url: str) -> str:
@@ -403,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except CommandError as exc:
-        print(f"seiton {args.command}: {exc}", file=sys.stderr)
+        print(f"seiton {args.command}: {exc.text(cli_lang())}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"seiton {args.command}: interrupted", file=sys.stderr)

@@ -11,6 +11,11 @@ import pytest
 
 PG_ADMIN_URL = os.environ.get("SEITON_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
+# The CLI speaks Spanish by default (docs/conventions.md "Messages"); the tests read its English
+# one-liners, in process and in the subprocesses that inherit this environment. The tests of
+# the Spanish default unset it (tests/domain/test_messages.py).
+os.environ["SEITON_LANG"] = "en"
+
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     from tests.shared_homes import prebuild

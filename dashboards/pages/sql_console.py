@@ -123,7 +123,7 @@ def run(sql: str) -> dict:
     try:
         columns, rows = reader.run_query(sql, limit=ROW_LIMIT + 1, time_limit_ms=TIME_LIMIT_MS)
     except reader.QueryRefused as exc:
-        return {"kind": "refused", "message": str(exc)}
+        return {"kind": "refused", "message": exc.text(lang())}
     except reader.QueryTimeout:
         return {"kind": "timeout"}
     except reader.WarehouseUnavailable:

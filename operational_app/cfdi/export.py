@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_app.cfdi import build, schema
+from operational_app.domain.fields import Refusal
 from operational_app.domain.fiscal import fiscal_config
 from operational_app.store.models import CreditNote, Invoice
 
@@ -40,14 +41,14 @@ class ExportReport:
 
 
 def parse_period(text: str) -> date:
-    """`2026-03` → 2026-03-01; ValueError with the reason otherwise."""
+    """`2026-03` → 2026-03-01; a `Refusal` (a ValueError) with the reason otherwise."""
     try:
         year, month = text.strip().split("-")
         if len(year) != 4 or len(month) != 2:
             raise ValueError
         return date(int(year), int(month), 1)
     except ValueError:
-        raise ValueError(f"the period must be a month as YYYY-MM, not {text!r}") from None
+        raise Refusal("the period must be a month as YYYY-MM, not {text!r}", text=text) from None
 
 
 def _next_month(day: date) -> date:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from operational_app.cfdi import metadata, reader
 from operational_app.csv_import.report import CsvError, FileReport, ImportReport
 from operational_app.domain import cfdi as domain
+from operational_app.domain import messages
 from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import write_session
 
@@ -33,9 +34,16 @@ XML, METADATA = "cfdi", "sat_metadata"
 _TYPE_ORDER = {"I": 0, "E": 1, "P": 2}
 
 
-@dataclass
 class XmlError(CsvError):
     """A problem in a CFDI file: `field` is the node path, e.g. cfdi:Comprobante/@Total."""
+
+    def describe(self, lang: str) -> str:
+        where = [self.file or messages.render("(import)", {}, lang)]
+        if self.line is not None:
+            where.append(messages.render("line {line}", {"line": self.line}, lang))
+        if self.field:
+            where.append(self.field)
+        return f"{', '.join(where)}: {self.text(lang)}"
 
     def __str__(self) -> str:
         where = [self.file or "(import)"]
@@ -91,14 +99,14 @@ def _read(item: _Item, limit: int) -> bool:
     try:
         size = len(item.source) if isinstance(item.source, bytes) else os.stat(item.source).st_size
         if size > limit:
-            fr.errors.append(XmlError("", f"is too large: {size:,} bytes, the limit is "
-                                          f"{limit:,} bytes (SEITON_IMPORT_MAX_MB)", None,
-                                      item.name))
+            fr.errors.append(XmlError("", "is too large: {size:,} bytes, the limit is "
+                                          "{limit:,} bytes (SEITON_IMPORT_MAX_MB)", None,
+                                      item.name, params={"size": size, "limit": limit}))
             return False
         item.data = item.source if isinstance(item.source, bytes) else \
             Path(item.source).read_bytes()
     except OSError as exc:
-        fr.errors.append(XmlError("", f"cannot be read: {exc.strerror}", None, item.name))
+        fr.errors.append(XmlError("", "cannot be read: {strerror}", None, item.name, params={"strerror": exc.strerror}))
         return False
     if item.kind == METADATA:
         item.rows, errors = metadata.parse(item.data, item.name)
@@ -107,7 +115,7 @@ def _read(item: _Item, limit: int) -> bool:
     try:
         item.cfdi = reader.read(item.data)
     except reader.XmlRefused as exc:
-        fr.errors.append(XmlError(exc.node, exc.reason, exc.line, item.name))
+        fr.errors.append(XmlError(exc.node, exc.template, exc.line, item.name, exc.params))
         return False
     return True
 
@@ -139,12 +147,12 @@ def _write(session: Session, item: _Item, actor: str, issuer: str | None) -> Non
                 fr.unchanged += outcome == domain.UNCHANGED
     except ValidationError as exc:
         fr.inserted = fr.unchanged = 0
-        fr.errors.extend(XmlError(e.field, e.reason, e.line, item.name) for e in exc.errors)
+        fr.errors.extend(XmlError.of(e, file=item.name) for e in exc.errors)
     except SQLAlchemyError as exc:
         fr.inserted = fr.unchanged = 0
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        fr.errors.append(XmlError("", f"the database refused the file, nothing of it was "
-                                      f"written: {first}", None, item.name))
+        fr.errors.append(XmlError("", "the database refused the file, nothing of it was "
+                                      "written: {first}", None, item.name, params={"first": first}))
 
 
 def run(items: list[_Item], report: ImportReport, actor: str, url: str | None, *,
@@ -170,9 +178,9 @@ def run(items: list[_Item], report: ImportReport, actor: str, url: str | None, *
             first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             for item in batch:
                 item.report.inserted = item.report.unchanged = 0
-                item.report.errors.append(XmlError("", f"the database refused the batch, "
-                                                       f"nothing of it was written: {first}",
-                                                   None, item.name))
+                item.report.errors.append(XmlError("", "the database refused the batch, "
+                                                       "nothing of it was written: {first}",
+                                                   None, item.name, params={"first": first}))
             continue
         for item in batch:
             item.report.committed = commit and item.report.ok

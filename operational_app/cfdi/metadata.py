@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from operational_app.cfdi.reader import UUID_RE
 from operational_app.csv_import.report import CsvError
@@ -42,22 +43,25 @@ def parse(data: bytes, name: str) -> tuple[list[MetadataRow], list[CsvError]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [], [CsvError("", f"is not valid UTF-8 (byte offset {exc.start})", None, name)]
+        return [], [CsvError("", "is not valid UTF-8 (byte offset {start})", None, name, params={
+                                                                                                 "start": exc.start})]
     for number, raw in enumerate(text.splitlines(), start=1):
         if number == 1 or not raw.strip():
             continue
         cells = raw.split("~")
         if len(cells) != len(COLUMNS):
-            errors.append(CsvError("", f"the row has {len(cells)} fields separated by '~', "
-                                       f"the header {len(COLUMNS)}", number, name))
+            errors.append(CsvError("", "the row has {length} fields separated by '~', the "
+                                       "header {columns}", number, name, params={
+                                                                                 "length": len(cells),
+                                                                                 "columns": len(COLUMNS)}))
             continue
         cell = dict(zip(COLUMNS, (c.strip() for c in cells), strict=True))
 
-        def bad(column: str, reason: str, line: int = number) -> None:
-            errors.append(CsvError(column, reason, line, name))
+        def bad(column: str, template: str, line: int = number, /, **params: Any) -> None:
+            errors.append(CsvError(column, template, line, name, params))
 
         if not UUID_RE.match(cell["Uuid"]):
-            bad("Uuid", f"{cell['Uuid'][:40]!r} is not a UUID")
+            bad("Uuid", "{cell!r} is not a UUID", cell=cell['Uuid'][:40])
             continue
         moments = {}
         for column in ("FechaEmision", "FechaCertificacionSat", "FechaCancelacion"):
@@ -65,20 +69,21 @@ def parse(data: bytes, name: str) -> tuple[list[MetadataRow], list[CsvError]]:
                 try:
                     moments[column] = _moment(cell[column])
                 except ValueError:
-                    bad(column, f"must be a date and time YYYY-MM-DD hh:mm:ss, not "
-                                f"{cell[column][:40]!r}")
+                    bad(column, "must be a date and time YYYY-MM-DD hh:mm:ss, not {cell!r}",
+                        cell=cell[column][:40])
         try:
             amount = Decimal(cell["Monto"])
             if not amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            bad("Monto", f"must be a decimal amount, not {cell['Monto'][:40]!r}")
+            bad("Monto", "must be a decimal amount, not {cell!r}", cell=cell['Monto'][:40])
             continue
         if cell["Estatus"] not in ("0", "1"):
-            bad("Estatus", f"must be 0 (cancelled) or 1 (in force), not {cell['Estatus']!r}")
+            bad("Estatus", "must be 0 (cancelled) or 1 (in force), not {cell!r}",
+                cell=cell['Estatus'])
             continue
         if cell["EfectoComprobante"] not in EFFECTS:
-            bad("EfectoComprobante", f"must be one of {', '.join(EFFECTS)}")
+            bad("EfectoComprobante", "must be one of {options}", options=', '.join(EFFECTS))
             continue
         if "FechaEmision" not in moments:
             bad("FechaEmision", "is required")

@@ -12,8 +12,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from lxml import etree
+
+from operational_app.domain import messages
 
 NS = {
     "cfdi": "http://www.sat.gob.mx/cfd/4",
@@ -39,9 +42,15 @@ class XmlRefused(Exception):
     """The file is not an acceptable CFDI. `node` is a path such as
     `cfdi:Comprobante/cfdi:Emisor/@Rfc` ('' when the file as a whole is at fault)."""
 
-    def __init__(self, node: str, reason: str, line: int | None = None):
+    def __init__(self, node: str, template: str, line: int | None = None,
+                 params: dict[str, Any] | None = None):
+        self.template, self.params = template, dict(params or {})
+        reason = messages.render(template, self.params)
         super().__init__(f"{node}: {reason}" if node else reason)
         self.node, self.reason, self.line = node, reason, line
+
+    def text(self, lang: str) -> str:
+        return messages.render(self.template, self.params, lang)
 
 
 @dataclass
@@ -139,9 +148,9 @@ class _Node:
         return [_Node(el, f"{self.path}/{_name(el)}[{i}]" if len(found) > 1 else
                       f"{self.path}/{_name(el)}") for i, el in enumerate(found, start=1)]
 
-    def fail(self, attr: str | None, reason: str) -> XmlRefused:
-        return XmlRefused(f"{self.path}/@{attr}" if attr else self.path, reason,
-                          self.el.sourceline)
+    def fail(self, attr: str | None, template: str, /, **params: Any) -> XmlRefused:
+        return XmlRefused(f"{self.path}/@{attr}" if attr else self.path, template,
+                          self.el.sourceline, params)
 
     def text(self, attr: str, *, required: bool = True) -> str | None:
         value = self.el.get(attr)
@@ -156,16 +165,16 @@ class _Node:
         if raw is None:
             return None
         if not _DECIMAL.match(raw):
-            raise self.fail(attr, f"must be a decimal number, not {raw[:40]!r}")
+            raise self.fail(attr, "must be a decimal number, not {raw!r}", raw=raw[:40])
         try:
             return Decimal(raw)
         except InvalidOperation:  # pragma: no cover - the pattern already holds
-            raise self.fail(attr, f"must be a decimal number, not {raw[:40]!r}") from None
+            raise self.fail(attr, "must be a decimal number, not {raw!r}", raw=raw[:40]) from None
 
     def money(self, attr: str, *, required: bool = True) -> Decimal | None:
         value = self.decimal(attr, required=required)
         if value is not None and value != value.quantize(Decimal("0.01")):
-            raise self.fail(attr, f"{value} has more than 2 decimals")
+            raise self.fail(attr, "{value} has more than 2 decimals", value=value)
         return value.quantize(Decimal("0.01")) if value is not None else None
 
     def moment(self, attr: str) -> datetime:
@@ -173,14 +182,14 @@ class _Node:
         try:
             moment = datetime.fromisoformat(raw)
         except ValueError:
-            raise self.fail(attr, f"must be a date and time AAAA-MM-DDThh:mm:ss, not "
-                                  f"{raw[:40]!r}") from None
+            raise self.fail(attr, "must be a date and time AAAA-MM-DDThh:mm:ss, not {raw!r}",
+                            raw=raw[:40]) from None
         return moment.replace(tzinfo=None, microsecond=0)
 
     def integer(self, attr: str) -> int:
         raw = self.text(attr)
         if not raw.isdigit() or len(raw) > 9:
-            raise self.fail(attr, f"must be a whole number, not {raw[:40]!r}")
+            raise self.fail(attr, "must be a whole number, not {raw!r}", raw=raw[:40])
         return int(raw)
 
 
@@ -204,8 +213,8 @@ def parse_xml(data: bytes) -> etree._Element:
         return etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
-        raise XmlRefused("", f"is not well-formed XML (truncated or damaged?): {exc.msg}",
-                         line) from None
+        raise XmlRefused("", "is not well-formed XML (truncated or damaged?): {msg}",
+                         line, params={"msg": exc.msg}) from None
 
 
 def read(data: bytes) -> Cfdi:
@@ -213,20 +222,22 @@ def read(data: bytes) -> Cfdi:
     root = parse_xml(data)
     q = etree.QName(root)
     if q.localname != "Comprobante" or q.namespace not in (NS["cfdi"], NS["cfdi3"]):
-        raise XmlRefused("", f"the root element is {q.localname!r} "
-                             f"({q.namespace or 'no namespace'}), not cfdi:Comprobante of "
-                             "http://www.sat.gob.mx/cfd/4: not a CFDI", root.sourceline)
+        raise XmlRefused("", "the root element is {localname!r} ({value}), not "
+                             "cfdi:Comprobante of http://www.sat.gob.mx/cfd/4: not a CFDI", root.sourceline, params={
+                                                                                                                     "localname": q.localname,
+                                                                                                                     "value": q.namespace or 'no namespace'})
     ns = q.namespace
     top = _Node(root, "cfdi:Comprobante")
     version = root.get("Version") or root.get("version")
     wanted = "4.0" if ns == NS["cfdi"] else "3.3"
     if version != wanted:
-        raise top.fail("Version", f"a {ns} Comprobante must be version {wanted}, not "
-                                  f"{version!r} (CFDI 4.0 is read; 3.3 for history)")
+        raise top.fail("Version", "a {ns} Comprobante must be version {wanted}, not "
+                                  "{version!r} (CFDI 4.0 is read; 3.3 for history)", ns=ns,
+                       wanted=wanted, version=version)
     cfdi_type = top.text("TipoDeComprobante")
     if cfdi_type not in ("I", "E", "P"):
-        raise top.fail("TipoDeComprobante", f"{cfdi_type!r}: only ingresos (I), egresos (E) "
-                                            "and pagos (P) are imported")
+        raise top.fail("TipoDeComprobante", "{cfdi_type!r}: only ingresos (I), egresos (E) and "
+                                            "pagos (P) are imported", cfdi_type=cfdi_type)
     emisor = top.child(ns, "Emisor")
     receptor = top.child(ns, "Receptor")
     complemento = top.child(ns, "Complemento", required=False)
@@ -238,7 +249,8 @@ def read(data: bytes) -> Cfdi:
                          "TimbreFiscalDigital", root.sourceline)
     uuid = tfd.text("UUID")
     if not UUID_RE.match(uuid):
-        raise tfd.fail("UUID", f"{uuid[:40]!r} is not a UUID (8-4-4-4-12 hexadecimal digits)")
+        raise tfd.fail("UUID", "{uuid!r} is not a UUID (8-4-4-4-12 hexadecimal digits)",
+                       uuid=uuid[:40])
     impuestos = top.child(ns, "Impuestos", required=False)
     tax = impuestos.money("TotalImpuestosTrasladados", required=False) \
         if impuestos is not None else None
@@ -261,7 +273,7 @@ def read(data: bytes) -> Cfdi:
         for item in rel_node.children(ns, "CfdiRelacionado"):
             related = item.text("UUID")
             if not UUID_RE.match(related):
-                raise item.fail("UUID", f"{related[:40]!r} is not a UUID")
+                raise item.fail("UUID", "{related!r} is not a UUID", related=related[:40])
             uuids.append(related.upper())
         cfdi.relations.append(Related(rel_node.text("TipoRelacion"), uuids))
     conceptos = top.child(ns, "Conceptos")
@@ -283,7 +295,8 @@ def _read_pagos(cfdi: Cfdi, complemento: _Node) -> None:
         raise XmlRefused(where, "a CFDI de pago needs its Pagos 2.0 complement")
     cfdi.pagos_version = pagos.text("Version")
     if cfdi.pagos_version != "2.0":
-        raise pagos.fail("Version", f"Pagos {cfdi.pagos_version} is not 2.0")
+        raise pagos.fail("Version", "Pagos {pagos_version} is not 2.0",
+                         pagos_version=cfdi.pagos_version)
     for number, node in enumerate(pagos.children(NS["pago20"], "Pago"), start=1):
         pago = Pago(number=number, path=node.path, line=node.el.sourceline,
                     paid_at=node.moment("FechaPago"), amount=node.money("Monto"),
@@ -292,7 +305,8 @@ def _read_pagos(cfdi: Cfdi, complemento: _Node) -> None:
         for d in node.children(NS["pago20"], "DoctoRelacionado"):
             ident = d.text("IdDocumento")
             if not UUID_RE.match(ident):
-                raise d.fail("IdDocumento", f"{ident[:40]!r} is not the UUID of an invoice")
+                raise d.fail("IdDocumento", "{ident!r} is not the UUID of an invoice",
+                             ident=ident[:40])
             pago.doctos.append(DoctoRelacionado(
                 path=d.path, line=d.el.sourceline, id_documento=ident.upper(),
                 currency=d.text("MonedaDR"),

@@ -35,6 +35,7 @@ from operational_app.domain import (
     sales,
 )
 from operational_app.domain.errors import FieldError, ValidationError
+from operational_app.domain.fields import Refusal
 from operational_app.store import models as m
 
 SKIP = object()  # `Column.empty`: an empty cell is not compared with the stored value
@@ -155,7 +156,8 @@ def _choice(raw: str, choices: tuple[str, ...]) -> str | None:
     for option in choices:
         if option.lower() == wanted:
             return option
-    raise ValueError(f"must be one of {', '.join(choices)}, not {raw.strip()!r}")
+    raise Refusal("must be one of {choices}, not {value!r}", choices=', '.join(choices),
+                  value=raw.strip())
 
 
 def _equal(kind: str, a: Any, b: Any) -> bool:
@@ -325,11 +327,11 @@ def _create_step(session: Session, actor: str, kw: dict[str, Any]) -> Any:
     if isinstance(step, str) and step.strip().lower() == "activated":
         problems = []
         if (kw.get("decision") or "").strip().lower() != "approved":
-            problems.append(("decision", "an activation is always 'approved'"))
+            problems.append(FieldError("decision", "an activation is always 'approved'"))
         if (kw.get("notes") or "").strip():
-            problems.append(("notes", "are not recorded for an activation"))
+            problems.append(FieldError("notes", "are not recorded for an activation"))
         if problems:
-            raise ValidationError(errors=[FieldError(name, why) for name, why in problems])
+            raise ValidationError(errors=problems)
         return formalization.activate_contract(
             session, actor, contract_number=kw.get("contract_number"),
             activated_on=kw.get("decided_on"))

@@ -51,8 +51,9 @@ from operational_app.csv_import.report import (
     ImportReport,
     RowResult,
 )
-from operational_app.domain.errors import ValidationError
-from operational_app.domain.fields import check_actor
+from operational_app.domain.errors import FieldError, ValidationError
+from operational_app.domain.fields import Refusal, check_actor
+from operational_app.domain.messages import Msg, msg
 from operational_app.store.engine import get_engine, write_session
 
 MB = 1024 * 1024
@@ -164,14 +165,15 @@ def _name_of(source: Source, filename: str | None) -> str:
 
 def _list_dir(path: Path) -> tuple[list[tuple[str, Source]], list[CsvError]]:
     if not path.is_dir():
-        return [], [CsvError("", f"'{path}' is not a folder", None, str(path))]
+        return [], [CsvError("", "'{path}' is not a folder", None, str(path), params={"path": path})]
     items: list[tuple[str, Source]] = [
         (p.name, p) for p in sorted(path.iterdir())
         if p.is_file() and not p.name.startswith(".")
     ]
     if not items:
         return [], [CsvError("", "the folder holds no CSV files and no CFDI (expected names: "
-                                 f"{', '.join(IMPORT_ORDER)}, or *.xml)", None, str(path))]
+                                 "{names}, or *.xml)", None, str(path), params={
+                                                                                "names": ', '.join(IMPORT_ORDER)})]
     return items, []
 
 
@@ -183,7 +185,8 @@ def _run(
     try:
         actor = check_actor(actor)
     except ValidationError as exc:
-        report.general_errors.append(CsvError("", f"the importing user: {exc.errors[0].reason}"))
+        report.general_errors.append(CsvError("", "the importing user: {reason}", params={
+                                                                                          "reason": exc.errors[0].message}))
         return report
     # *.xml CFDI and the SAT's metadata file go to the CFDI import, after the CSV files
     from operational_app.cfdi import importer as cfdi_import
@@ -216,11 +219,13 @@ def _plan(items: list[tuple[str, Source]], report: ImportReport) -> list[_Item]:
         fr = FileReport(file=name, format=fmt.filename if fmt else None)
         if fmt is None:
             fr.errors.append(CsvError("", "unknown file name: not an import format (expected "
-                                          f"one of {', '.join(IMPORT_ORDER)})", None, name))
+                                          "one of {names})", None, name, params={
+                                                                                 "names": ', '.join(IMPORT_ORDER)}))
             report.files.append(fr)
         elif fmt.filename in planned:
-            fr.errors.append(CsvError("", f"a second file for the {fmt.filename} format "
-                                          f"(after {planned[fmt.filename].name})", None, name))
+            fr.errors.append(CsvError("", "a second file for the {filename} format (after {name})", None, name, params={
+                                                                                                                        "filename": fmt.filename,
+                                                                                                                        "name": planned[fmt.filename].name}))
             report.files.append(fr)
         else:
             planned[fmt.filename] = _Item(name, source, fmt, fr)
@@ -255,18 +260,20 @@ def _read(item: _Item, limit: int) -> reader.ParsedFile | None:
     try:
         size = len(source) if isinstance(source, bytes) else os.stat(source).st_size
     except OSError as exc:
-        fr.errors.append(CsvError("", f"cannot be read: {exc.strerror}", None, item.name))
+        fr.errors.append(CsvError("", "cannot be read: {strerror}", None, item.name, params={
+                                                                                             "strerror": exc.strerror}))
         return None
     if size > limit:
         fr.errors.append(CsvError(
-            "", f"is too large: {size:,} bytes, the limit is {limit:,} bytes "
-                f"({limit / MB:g} MB; SEITON_IMPORT_MAX_MB changes it); split the file",
-            None, item.name))
+            "", "is too large: {size:,} bytes, the limit is {limit:,} bytes ({value:g} MB; "
+                "SEITON_IMPORT_MAX_MB changes it); split the file",
+            None, item.name, params={"size": size, "limit": limit, "value": limit / MB}))
         return None
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
     except OSError as exc:
-        fr.errors.append(CsvError("", f"cannot be read: {exc.strerror}", None, item.name))
+        fr.errors.append(CsvError("", "cannot be read: {strerror}", None, item.name, params={
+                                                                                             "strerror": exc.strerror}))
         return None
     parsed = reader.parse(data, item.name, fmt.names, fmt.required)
     fr.errors.extend(parsed.errors)
@@ -320,8 +327,8 @@ def _preview_in(parsed: list[tuple[_Item, reader.ParsedFile | None]], actor: str
 
 def _database_error(name: str, exc: SQLAlchemyError) -> CsvError:
     first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    return CsvError("", f"the database refused the file, nothing of it was written: {first}",
-                    None, name)
+    return CsvError("", "the database refused the file, nothing of it was written: {first}",
+                    None, name, params={"first": first})
 
 
 def _note_dependencies(plan: list[_Item]) -> None:
@@ -368,8 +375,9 @@ def _run_file(
             else:
                 fr.errors_not_listed += 1
     if fr.errors_not_listed:
-        fr.errors.append(CsvError("", f"… and {fr.errors_not_listed} more error(s) not listed",
-                                  None, item.name))
+        fr.errors.append(CsvError("", "… and {errors_not_listed} more error(s) not listed",
+                                  None, item.name,
+                                  params={"errors_not_listed": fr.errors_not_listed}))
 
 
 def _blank(raw: str | None) -> bool:
@@ -390,8 +398,8 @@ def _run_row(
         ident = tuple(key[k] for k in fmt.key)
         if ident in seen:
             return RowResult(line, REFUSED, row.key_text, [row.error(
-                fmt.key[0], f"duplicate row: line {seen[ident]} has the same "
-                            f"{' + '.join(fmt.key)} ({row.key_text})")])
+                fmt.key[0], "duplicate row: line {seen} has the same {key_fields} ({key_text})",
+                seen=seen[ident], key_fields=tuple(fmt.key), key_text=row.key_text)])
         seen[ident] = line
     try:
         with session.begin_nested():
@@ -402,10 +410,12 @@ def _run_row(
     except SQLAlchemyError as exc:
         first = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
         return RowResult(line, REFUSED, row.key_text,
-                         [row.error(fmt.key[0], f"the database refused the row: {first}")])
+                         [row.error(fmt.key[0], "the database refused the row: {first}",
+                                    first=first)])
     except Exception as exc:  # noqa: BLE001 - one row's surprise must not hide the others
         return RowResult(line, REFUSED, row.key_text, [row.error(
-            fmt.key[0], f"unexpected error ({type(exc).__name__}: {exc}); please report it")])
+            fmt.key[0], "unexpected error ({name}: {exc}); please report it",
+            name=type(exc).__name__, exc=exc)])
     return RowResult(line, status, row.key_text)
 
 
@@ -419,8 +429,16 @@ class _Row:
 
     # -- helpers
 
-    def error(self, column: str, reason: str) -> CsvError:
-        return CsvError(column, reason, self.line, self.name)
+    def error(self, column: str, template: str, /, **params: Any) -> CsvError:
+        return CsvError(column, template, self.line, self.name, params)
+
+    def error_of(self, column: str, problem: FieldError | ValueError) -> CsvError:
+        """A domain or parser problem at this row's `column`, its message kept."""
+        if isinstance(problem, FieldError):
+            return CsvError.of(problem, field=column, line=self.line, file=self.name)
+        if isinstance(problem, Refusal):
+            return self.error(column, problem.template, **problem.params)
+        return CsvError(column, None, self.line, self.name, reason=str(problem))
 
     def raw(self, column: str) -> str | None:
         value = self.values.get(column)
@@ -441,17 +459,17 @@ class _Row:
         return raw
 
     @property
-    def what(self) -> str:
+    def what(self) -> Msg:
+        """"account 'ACME'", the record named in the language (its kind through TERMS)."""
         stem = self.fmt.filename.removesuffix(".csv").replace("_", " ")
         stem = stem[:-3] + "y" if stem.endswith("ies") else stem.removesuffix("s")
-        return f"{stem} '{self.key_text}'" if len(self.fmt.key) == 1 else \
-            f"{stem} ({self.key_text})"
+        return msg("{what} '{key}'", what=stem, key=self.key_text) if len(self.fmt.key) == 1 \
+            else msg("{what} ({key})", what=stem, key=self.key_text)
 
     def refused(self, exc: ValidationError, mapping: dict[str, str]) -> _Refused:
         """Domain errors, their fields named as the file's columns."""
         return _Refused([
-            self.error(mapping.get(e.field) or self.fmt.field_map.get(e.field) or e.field,
-                       e.reason)
+            self.error_of(mapping.get(e.field) or self.fmt.field_map.get(e.field) or e.field, e)
             for e in exc.errors
         ])
 
@@ -462,7 +480,8 @@ class _Row:
         out = []
         for step in self.fmt.steps:
             if self.raw(step.trigger) is None:
-                out += [self.error(x, f"is only recorded together with {step.trigger}")
+                out += [self.error(x, "is only recorded together with {trigger_field}",
+                                   trigger_field=step.trigger)
                         for x in step.extra if self.raw(x) is not None]
         return out
 
@@ -521,7 +540,7 @@ class _Row:
             errors = []
             for e in exc.errors:
                 column = step.args.get(e.field, e.field)
-                errors.append(self.error(column if column in own else step.trigger, e.reason))
+                errors.append(self.error_of(column if column in own else step.trigger, e))
             raise _Refused(errors) from None
 
     def reconcile(self, existing: Any) -> str:
@@ -530,9 +549,10 @@ class _Row:
         fmt, session = self.fmt, self.session
         withdrawn = getattr(existing, "deleted_at", None)
         if withdrawn is not None:
-            raise _Refused([self.error(fmt.key[0], f"{self.what} was withdrawn on "
-                                                   f"{withdrawn:%Y-%m-%d}: it cannot be "
-                                                   "imported again")])
+            raise _Refused([self.error(fmt.key[0], "{record} was withdrawn on "
+                                                   "{withdrawn:%Y-%m-%d}: it cannot be "
+                                                   "imported again", record=self.what,
+                                       withdrawn=withdrawn)])
         step_of = {c: s for s in fmt.steps for c in (s.trigger, *s.extra)}
         errors = []
         for col in fmt.columns:
@@ -548,7 +568,7 @@ class _Row:
                 try:
                     wanted = col.parse(raw)
                 except ValueError as exc:
-                    errors.append(self.error(col.name, str(exc)))
+                    errors.append(self.error_of(col.name, exc))
                     continue
             if step is not None:
                 if step.when == "differs":
@@ -559,8 +579,9 @@ class _Row:
             same, stored = col.same(session, existing, wanted)
             if not same:
                 errors.append(self.error(
-                    col.name, f"{self.what} already exists with different values: {col.name} "
-                              f"is {_show(raw)} in the file, {_show(stored)} in the database"))
+                    col.name, "{record} already exists with different values: {name_field} is {raw} "
+                              "in the file, {stored} in the database", record=self.what,
+                    name_field=col.name, raw=_show(raw), stored=_show(stored)))
         if errors:
             raise _Refused(errors)
         applied = False

@@ -70,9 +70,9 @@ def _decode(data: bytes, name: str, header: list[str] | None = None) -> tuple[st
         bad = data[exc.start:exc.start + 1].hex()
         return None, CsvError(
             column,
-            f"is not valid UTF-8: byte 0x{bad} at byte offset {exc.start + shift} "
-            f"(line {line}); save the file as UTF-8 ('CSV UTF-8' in Excel)",
-            line, name)
+            "is not valid UTF-8: byte 0x{bad} at byte offset {sum} (line {line}); save the "
+            "file as UTF-8 ('CSV UTF-8' in Excel)",
+            line, name, params={"bad": bad, "sum": exc.start + shift, "line": line})
 
 
 def _header_of(data: bytes) -> list[str]:
@@ -94,17 +94,19 @@ def check_header(
                              "commas", 1, name)]
     if not any(h in known for h in header):
         shown = ", ".join(header[:4]) + (", …" if len(header) > 4 else "")
-        return [CsvError("", f"missing header: line 1 must name the columns "
-                             f"({', '.join(known)}), but it reads '{shown}'", 1, name)]
+        return [CsvError("", "missing header: line 1 must name the columns ({known}), but it "
+                             "reads '{shown}'", 1, name, params={"known": ', '.join(known),
+                                                                 "shown": shown})]
     seen: set[str] = set()
     for pos, col in enumerate(header, start=1):
         if col == "":
-            errors.append(CsvError(f"#{pos}", f"header cell {pos} is empty: every column "
-                                              "needs a name", 1, name))
+            errors.append(CsvError(f"#{pos}", "header cell {pos} is empty: every column needs "
+                                              "a name", 1, name, params={"pos": pos}))
         elif col not in known:
-            errors.append(CsvError(col, f"unknown column for {name} (extra columns are an "
-                                        f"error, not ignored; the columns are: "
-                                        f"{', '.join(known)})", 1, name))
+            errors.append(CsvError(col, "unknown column for {name} (extra columns are an "
+                                        "error, not ignored; the columns are: {known})", 1, name, params={
+                                                                                                          "name": name,
+                                                                                                          "known": ', '.join(known)}))
         elif col in seen:
             errors.append(CsvError(col, "the column appears twice in the header", 1, name))
         seen.add(col)
@@ -129,7 +131,8 @@ def parse(data: bytes, name: str, columns: list[str], required: list[str]) -> Pa
         first = next(reader, None)
         if first is None or _blank(first):
             out.errors.append(CsvError("", "the first line must be the header row naming the "
-                                           f"columns ({', '.join(columns)})", 1, name))
+                                           "columns ({columns})", 1, name, params={
+                                                                                   "columns": ', '.join(columns)}))
             return out
         previous_end = reader.line_num
         header = [c.strip() for c in first]
@@ -147,18 +150,23 @@ def parse(data: bytes, name: str, columns: list[str], required: list[str]) -> Pa
                 extra = [c for c in cells[width:] if c.strip()]
                 if extra:
                     out.row_errors.append((line, CsvError(
-                        f"#{width + 1}", f"the row has {len(cells)} cells but the header has "
-                                         f"{width} columns", line, name)))
+                        f"#{width + 1}", "the row has {length} cells but the header has "
+                                         "{width} columns", line, name, params={
+                                                                                "length": len(cells),
+                                                                                "width": width})))
                     continue
                 cells = cells[:width]  # trailing empty cells (a spreadsheet's habit)
             if len(cells) < width:
                 missing = header[len(cells):]
                 out.row_errors.append((line, CsvError(
-                    missing[0], f"the row has {len(cells)} cells but the header has {width} "
-                                f"columns (no cell for {', '.join(missing)})", line, name)))
+                    missing[0], "the row has {length} cells but the header has {width} columns "
+                                "(no cell for {missing})", line, name, params={
+                                                                               "length": len(cells),
+                                                                               "width": width,
+                                                                               "missing": ', '.join(missing)})))
                 continue
             out.records.append(Record(line, dict(zip(header, cells, strict=True))))
     except csv.Error as exc:
-        out.errors.append(CsvError("", f"malformed CSV: {exc} (check the quotes)",
-                                   previous_end + 1, name))
+        out.errors.append(CsvError("", "malformed CSV: {exc} (check the quotes)",
+                                   previous_end + 1, name, params={"exc": exc}))
     return out

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from operational_app.domain import messages
 from operational_app.domain.errors import FieldError
+from operational_app.domain.labels import field_label
 
 INSERTED = "inserted"
 UPDATED = "updated"
@@ -18,7 +20,6 @@ UNCHANGED = "unchanged"
 REFUSED = "error"
 
 
-@dataclass
 class CsvError(FieldError):
     """A FieldError from a CSV file. `field` is the column ('' when the problem is the whole
     file, e.g. its size or encoding)."""
@@ -35,9 +36,20 @@ class CsvError(FieldError):
     def column(self) -> str:
         return self.field
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "column": self.field or None,
-                "reason": self.reason}
+    def describe(self, lang: str) -> str:
+        """The problem in `lang` with where it is: "accounts.csv, línea 3, columna 'Cuenta': …"
+        (the column named by its form label)."""
+        return messages.where(lang, self.file or messages.render("(import)", {}, lang),
+                              self.line, self.field) + self.text(lang)
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """The problem as a record; with `lang`, the column's label and the reason in it."""
+        if lang is None:
+            return {"file": self.file, "line": self.line, "column": self.field or None,
+                    "reason": self.reason}
+        return {"file": self.file, "line": self.line,
+                "column": field_label(self.field, lang) if self.field else None,
+                "reason": self.text(lang)}
 
 
 @dataclass

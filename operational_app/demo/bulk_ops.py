@@ -542,7 +542,8 @@ class FastOperations:
         if any(p.paused_at == at for p in ticket.pauses):
             # the unique (ticket_id, paused_at) the database would refuse (writes.insert)
             raise ValidationError(
-                "paused_at", f"'{key}' already exists (written concurrently by another user)")
+                "paused_at", "'{key}' already exists (written concurrently by another user)",
+                key=key)
         id_ = self._insert("ticket_pauses", actor, {"ticket_id": ticket.id, "paused_at": at})
         insort(ticket.pauses, _Pause(id_, at, None))
 
@@ -594,7 +595,7 @@ class FastOperations:
         starts = v.date("starts_on", starts_on, required=True)
         check_device_life(v, "starts_on", starts, device)  # type: ignore[arg-type]
         if device is not None and device.id in self.planned:
-            v.fail("serial", f"device '{serial_}' already has a maintenance plan")
+            v.fail("serial", "device '{serial}' already has a maintenance plan", serial=serial_)
         v.check()
         self._insert("maintenance_plans", actor, {
             "device_id": device.id, "interval_months": interval, "starts_on": starts})
@@ -674,7 +675,8 @@ class FastOperations:
         check_device_life(v, "event_at", _day(at), device)  # type: ignore[arg-type]
         key = (device.id, at, type_) if device is not None else None
         if key is not None and type_ is not None and at is not None and key in self.events:
-            v.fail("event_at", f"this {type_} event of device '{serial_}' at {at} already exists")
+            v.fail("event_at", "this {type} event of device '{serial}' at {at} already exists",
+                   type=type_, serial=serial_, at=at)
         v.check()
         self._insert("device_events", actor, {
             "device_id": device.id, "event_type": type_, "event_at": at})

@@ -33,6 +33,7 @@ from operational_app.domain.lookups import (
     open_amount,
     unapplied_amount,
 )
+from operational_app.domain.messages import msg
 from operational_app.store.models import (
     Account,
     CollectionAction,
@@ -144,7 +145,7 @@ def check_reading_date(v: Checker, device: Device | None, read: date | None,
     device's life."""
     today = today or fields.today()
     if read is not None and read > today:
-        v.fail("read_on", f"must not be in the future (today is {today})")
+        v.fail("read_on", "must not be in the future (today is {today})", today=today)
     check_device_life(v, "read_on", read, device)
 
 
@@ -154,10 +155,12 @@ def check_same_key(v: Checker, serial: str | None, same: tuple[str, int, int] | 
     color); a withdrawn one does not count (its row is reused)."""
     if same is not None:
         status, mono, color = same
-        kind = "meter-reset reading" if reset else "reading"
-        held = "" if status in meter_rules.COUNTING else f", {status} for review"
-        v.fail("read_on", f"a {kind} of device {serial} on {read} already exists (mono {mono}, "
-                          f"color {color}{held})")
+        kind = msg("meter-reset reading") if reset else msg("reading")
+        held = msg("") if status in meter_rules.COUNTING else \
+            msg(", {status} for review", status=status)
+        v.fail("read_on", "a {kind} of device {serial} on {read} already exists (mono {mono}, "
+                          "color {color}{held})", kind=kind, serial=serial, read=read, mono=mono,
+               color=color, held=held)
 
 
 def live_key(row: MeterReading | None) -> tuple[str, int, int] | None:
@@ -238,7 +241,7 @@ def _live_reading(v: Checker, session: Session, serial: Any, read_on: Any, meter
     if device is not None and read is not None and reset is not None:
         row = _same_key_reading(session, device.id, read, reset)
         if row is None or row.deleted_at is not None:
-            v.fail("read_on", f"device {serial_} has no reading on {read}")
+            v.fail("read_on", "device {serial} has no reading on {read}", serial=serial_, read=read)
             row = None
     return serial_, device, read, reset, row
 
@@ -253,15 +256,16 @@ def withdraw_meter_reading(
     serial_, device, read, reset, row = _live_reading(v, session, serial, read_on, meter_reset)
     if row is not None and row.review_status in meter_rules.COUNTING \
             and latest_meter_reading(session, device.id) is not row:
-        v.fail("read_on", f"only device {serial_}'s latest reading can be withdrawn")
+        v.fail("read_on", "only device {serial}'s latest reading can be withdrawn", serial=serial_)
     v.check()
     return writes.withdraw(session, actor, row, f"{serial_}:{read}{':reset' if reset else ''}")
 
 
 def _held(v: Checker, serial: str | None, row: MeterReading | None) -> MeterReading | None:
     if row is not None and row.review_status != "held":
-        v.fail("read_on", f"device {serial}'s reading of {row.read_on} is not held for review "
-                          f"(it is {row.review_status})")
+        v.fail("read_on", "device {serial}'s reading of {read_on} is not held for review (it "
+                          "is {review_status})", serial=serial, read_on=row.read_on,
+               review_status=row.review_status)
         return None
     return row
 
@@ -283,7 +287,7 @@ def approve_meter_reading(
         meter_rules.check_fits(fit, serial_, before, after, row.mono_counter,
                                row.color_counter, reset)
         for e in fit.errors:
-            v.fail(e.field, f"{e.reason}: reject the reading instead")
+            v.fail(e.field, "{reason}: reject the reading instead", reason=e.message)
     v.check()
     return writes.update(session, actor, row, f"{serial_}:{read}{':reset' if reset else ''}",
                          action="approve", review_status="approved", review_note=note_,
@@ -334,8 +338,9 @@ def _check_balanced(v: Checker, subtotal: Decimal | None, tax: Decimal | None,
                     total: Decimal | None) -> None:
     if subtotal is not None and tax is not None and total is not None:
         if subtotal + tax != total:
-            v.fail("total", f"unbalanced totals: subtotal {subtotal} + tax_amount {tax} = "
-                            f"{subtotal + tax}, not {total}")
+            v.fail("total", "unbalanced totals: {subtotal_field} {subtotal} + {tax_field} {tax} = "
+                            "{sum}, not {total}", subtotal_field="subtotal", subtotal=subtotal,
+                   tax_field="tax_amount", tax=tax, sum=subtotal + tax, total=total)
 
 
 def _check_billable_period(v: Checker, contract: Contract, period: date) -> None:
@@ -347,8 +352,9 @@ def _check_billable_period(v: Checker, contract: Contract, period: date) -> None
     first = first_of_month(contract.activated_on or contract.start_date)
     last = last_day_in_force(contract)
     if not first <= period <= last:
-        v.fail("period_start", f"is outside contract {contract.contract_number}'s billable "
-                               f"months ({first} to {first_of_month(last)})")
+        v.fail("period_start", "is outside contract {contract_number}'s billable months "
+                               "({first} to {last})", contract_number=contract.contract_number,
+               first=first, last=first_of_month(last))
 
 
 def check_invoice(v: Checker, number: str | None, existing: object, contract_no: str | None,
@@ -364,7 +370,8 @@ def check_invoice(v: Checker, number: str | None, existing: object, contract_no:
         if period is not None:
             _check_billable_period(v, contract, period)
         if currency is not None and currency != contract.currency:
-            v.fail("currency", f"must be contract {contract_no}'s currency ({contract.currency})")
+            v.fail("currency", "must be contract {contract_no}'s currency ({currency})",
+                   contract_no=contract_no, currency=contract.currency)
 
 
 def issue_invoice(
@@ -408,8 +415,9 @@ def check_credit(v: Checker, inv_no: str | None, invoice: Invoice, credited: Dec
     v.not_before("issued_on", issued, invoice.issued_on, "the invoice's issue date")
     left = invoice.total - credited
     if total is not None and total > left:
-        v.fail("total", f"{total} exceeds what is left to credit on invoice {inv_no} ({left}: "
-                        f"its total {invoice.total} minus earlier credit notes)")
+        v.fail("total", "{total} exceeds what is left to credit on invoice {invoice} ({left}: "
+                        "its total {invoice_total} minus earlier credit notes)", total=total,
+               invoice=inv_no, left=left, invoice_total=invoice.total)
 
 
 def issue_credit_note(
@@ -491,26 +499,32 @@ def check_application(
 ) -> None:
     """apply_payment's rules on a found payment and invoice (also the demo's bulk path)."""
     if reversed_on is not None:
-        v.fail("payment_number", f"payment {payment.payment_number} was reversed on "
-                                 f"{reversed_on}: it cannot be applied")
+        v.fail("payment_number", "payment {payment_number} was reversed on {reversed_on}: it "
+                                 "cannot be applied", payment_number=payment.payment_number,
+               reversed_on=reversed_on)
     else:
         if account_id != payment.account_id:
-            v.fail("invoice_number", f"invoice {invoice.invoice_number} belongs to another "
-                                     f"account than payment {payment.payment_number}")
+            v.fail("invoice_number", "invoice {invoice_number} belongs to another account than "
+                                     "payment {payment_number}",
+                   invoice_number=invoice.invoice_number, payment_number=payment.payment_number)
         if invoice.currency != payment.currency:
-            v.fail("invoice_number", f"invoice {invoice.invoice_number} is in "
-                                     f"{invoice.currency}, payment {payment.payment_number} in "
-                                     f"{payment.currency}")
+            v.fail("invoice_number", "invoice {invoice_number} is in {currency}, payment "
+                                     "{payment_number} in {other_currency}",
+                   invoice_number=invoice.invoice_number, currency=invoice.currency,
+                   payment_number=payment.payment_number, other_currency=payment.currency)
         if already_applied:
-            v.fail("invoice_number", f"payment {payment.payment_number} is already applied to "
-                                     f"invoice {invoice.invoice_number}")
+            v.fail("invoice_number", "payment {payment_number} is already applied to invoice "
+                                     "{invoice_number}", payment_number=payment.payment_number,
+                   invoice_number=invoice.invoice_number)
         if amount is not None and amount > unapplied:
-            v.fail("amount", f"{amount} exceeds payment {payment.payment_number}'s unapplied "
-                             f"amount ({unapplied})")
+            v.fail("amount", "{amount} exceeds payment {payment_number}'s unapplied amount "
+                             "({unapplied})", amount=amount, payment_number=payment.payment_number,
+                   unapplied=unapplied)
         if amount is not None and amount > still_open:
-            v.fail("amount", f"{amount} exceeds invoice {invoice.invoice_number}'s open "
-                             f"amount ({still_open}): over-payment is refused; leave the rest "
-                             "unapplied as customer credit")
+            v.fail("amount", "{amount} exceeds invoice {invoice_number}'s open amount "
+                             "({still_open}): over-payment is refused; leave the rest "
+                             "unapplied as customer credit", amount=amount,
+                   invoice_number=invoice.invoice_number, still_open=still_open)
     v.not_before("applied_on", applied, payment.received_on, "the payment's date")
     v.not_before("applied_on", applied, invoice.issued_on, "the invoice's issue date")
 
@@ -562,7 +576,8 @@ def check_reversal(v: Checker, pay_no: str | None, payment: Payment,
                    earlier_number: str | None, on: date | None) -> None:
     """reverse_payment's rules on a found payment (also the demo's bulk path)."""
     if earlier_number is not None:
-        v.fail("payment_number", f"payment {pay_no} is already reversed ({earlier_number})")
+        v.fail("payment_number", "payment {payment} is already reversed ({earlier_number})",
+               payment=pay_no, earlier_number=earlier_number)
     v.not_before("reversed_on", on, payment.received_on, "the payment's date")
 
 
@@ -612,7 +627,7 @@ def check_collection_action(v: Checker, invoice: Invoice | None, type_: str | No
                 v.fail(field, "is required for a promise to pay")
         v.not_before("promised_on", promised, on, "the action date")
         if invoice is not None and amount is not None and amount > invoice.total:
-            v.fail("promised_amount", f"exceeds the invoice total ({invoice.total})")
+            v.fail("promised_amount", "exceeds the invoice total ({total})", total=invoice.total)
     elif type_ is not None:
         for field, value in (("promised_on", promised), ("promised_amount", amount)):
             if value is not None:

@@ -625,7 +625,8 @@ def _post_all(session: Session, user: str, states: dict[int, _ContractState], pe
             v = Checker()
             check_credit(v, target.invoice_number, target, invoice_credited(session, target),
                          issued, d.total)
-            errors += [FieldError(e.field, f"{number}: {e.reason}") for e in v.errors]
+            errors += [FieldError(e.field, "{number}: {reason}", params={"number": number,
+                                                                         "reason": e.message}) for e in v.errors]
             folio = note_series.next_folio
             doc_number = f"{note_series.series}{folio}"
             note_series.next_folio = folio + 1
@@ -635,7 +636,8 @@ def _post_all(session: Session, user: str, states: dict[int, _ContractState], pe
                 reason=f"Ajuste del cargo de {_month_es(period)}", series=note_series.series,
                 folio=folio, origin="billing_run")
         if d.issued_on is None and issued < period:
-            errors.append(FieldError("issued_on", f"{number}: before the period"))
+            errors.append(FieldError("issued_on", "{number}: before the period", params={
+                                                                                         "number": number}))
         posted_docs.append((d, doc))
         item = items.get((number, d.purpose, d.document_type))
         if item is not None:
@@ -704,13 +706,15 @@ def exclude(session: Session, actor: Any, *, contract_number: Any, period: Any,
                 BillingExclusion.contract_id == contract.id,
                 BillingExclusion.period_start == period_,
                 BillingExclusion.deleted_at.is_(None))).first() is not None:
-            v.fail("contract_number", f"{number} is already excluded from {period_:%Y-%m}")
+            v.fail("contract_number", "{number} is already excluded from {period:%Y-%m}",
+                   number=number, period=period_)
         posted = session.scalars(select(InvoiceDraft).where(
             InvoiceDraft.contract_id == contract.id, InvoiceDraft.period_start == period_,
             InvoiceDraft.status == "posted", InvoiceDraft.deleted_at.is_(None))).first()
         if posted is not None:
-            v.fail("contract_number", f"{number} is already invoiced for {period_:%Y-%m} by "
-                                      "the run: correct it with a credit note instead")
+            v.fail("contract_number", "{number} is already invoiced for {period:%Y-%m} by the "
+                                      "run: correct it with a credit note instead", number=number,
+                   period=period_)
     v.check()
     row = BillingExclusion(contract_id=contract.id, period_start=period_, reason=why)
     return writes.insert(session, user, row, f"{number}|{period_:%Y-%m}", "contract_number")
@@ -738,14 +742,16 @@ def set_issue_date(session: Session, actor: Any, *, draft_id: Any, issued_on: An
     issued = v.date("issued_on", issued_on, required=True)
     draft = session.get(InvoiceDraft, int(draft_id)) if str(draft_id).isdigit() else None
     if draft is None or draft.deleted_at is not None:
-        v.fail("draft_id", f"unknown draft {draft_id}")
+        v.fail("draft_id", "unknown draft {draft_id}", draft_id=draft_id)
     elif draft.status == "posted":
         v.fail("draft_id", "the draft is posted: a posted invoice is never changed")
     elif issued is not None:
         if issued <= period_end(draft.period_start):
-            v.fail("issued_on", f"must be after the period's end ({period_end(draft.period_start)})")
+            v.fail("issued_on", "must be after the period's end ({period_end})",
+                   period_end=period_end(draft.period_start))
         if issued > fields.today():
-            v.fail("issued_on", f"must not be in the future (today is {fields.today()})")
+            v.fail("issued_on", "must not be in the future (today is {today})",
+                   today=fields.today())
     v.check()
     contract = session.get(Contract, draft.contract_id)
     return writes.update(session, user, draft, _draft_key(contract.contract_number, draft),

@@ -24,6 +24,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -83,14 +84,15 @@ class MetadataRow:
     cancelled_at: datetime | None
 
 
-def _refuse(node: str, reason: str, line: int | None = None) -> ValidationError:
-    return ValidationError(errors=[FieldError(node, reason, line)])
+def _refuse(node: str, template: str, line: int | None = None, /,
+            **params: Any) -> ValidationError:
+    return ValidationError(errors=[FieldError(node, template, line, params=params)])
 
 
 def _remapped(exc: ValidationError, line: int | None = None) -> ValidationError:
     """A billing check's errors, named as the CFDI attributes that carried the values."""
-    return ValidationError(errors=[FieldError(_ATTRIBUTE_OF.get(e.field, f"{ROOT}"),
-                                              e.reason, line) for e in exc.errors])
+    return ValidationError(errors=[FieldError.of(e, field=_ATTRIBUTE_OF.get(e.field, f"{ROOT}"),
+                                                 line=line) for e in exc.errors])
 
 
 def digest(xml: bytes) -> str:
@@ -132,17 +134,17 @@ def record_cfdi(session: Session, actor: str, cfdi: Cfdi, *, file_name: str,
                                                   "(admin page or SEITON_ISSUER_RFC)")
     if cfdi.issuer_rfc != issuer:
         raise _refuse(f"{ROOT}/cfdi:Emisor/@Rfc",
-                      f"the issuer {cfdi.issuer_rfc} is not the company ({issuer}): only the "
+                      "the issuer {issuer_rfc} is not the company ({issuer}): only the "
                       "company's own CFDI are imported (received invoices are not this "
-                      "product's business)")
+                      "product's business)", issuer_rfc=cfdi.issuer_rfc, issuer=issuer)
     sha = digest(xml)
     existing = find_document(session, cfdi.uuid)
     if existing is not None:
         if existing.xml_sha256 == sha:
             return UNCHANGED
-        raise _refuse(f"{TFD}/@UUID", f"UUID {cfdi.uuid} was already imported (from "
-                                      f"{existing.file_name}) with different content: a "
-                                      "stamped CFDI never changes")
+        raise _refuse(f"{TFD}/@UUID", "UUID {uuid} was already imported (from {file_name}) "
+                                      "with different content: a stamped CFDI never changes",
+                      uuid=cfdi.uuid, file_name=existing.file_name)
     try:
         text = xml.decode("utf-8")
     except UnicodeDecodeError:
@@ -200,15 +202,17 @@ def _account_of(session: Session, invoice: Invoice) -> Account:
 def _check_receiver(cfdi: Cfdi, account: Account) -> None:
     if account.tax_id and account.tax_id != cfdi.receiver_rfc:
         raise _refuse(f"{ROOT}/cfdi:Receptor/@Rfc",
-                      f"the receiver {cfdi.receiver_rfc} is not account "
-                      f"{account.account_code}'s RFC ({account.tax_id})")
+                      "the receiver {receiver_rfc} is not account {account_code}'s RFC ({tax_id})",
+                      receiver_rfc=cfdi.receiver_rfc, account_code=account.account_code,
+                      tax_id=account.tax_id)
 
 
 def _history_only(cfdi: Cfdi, what: str) -> ValidationError:
     return _refuse(f"{ROOT}/@Version",
-                   f"a CFDI 3.3 is accepted for history only, for {what} the product already "
-                   f"holds; {_number(cfdi)} is unknown, and a 3.3 document never creates "
-                   "financial records (import it through the CSV files first)")
+                   "a CFDI 3.3 is accepted for history only, for {what} the product already "
+                   "holds; {number} is unknown, and a 3.3 document never creates financial "
+                   "records (import it through the CSV files first)", what=what,
+                   number=_number(cfdi))
 
 
 # --------------------------------------------------------------------------- ingresos
@@ -222,8 +226,9 @@ def _ingreso(session: Session, actor: str, cfdi: Cfdi, **doc: str) -> None:
         live = stamped_invoice_uuid(session, invoice.id)
         if live is not None and live not in substituted:
             raise _refuse(f"{TFD}/@UUID",
-                          f"invoice {invoice.invoice_number} already has the stamped CFDI "
-                          f"{live}; another one must substitute it (TipoRelacion 04)")
+                          "invoice {invoice_number} already has the stamped CFDI {live}; "
+                          "another one must substitute it (TipoRelacion 04)",
+                          invoice_number=invoice.invoice_number, live=live)
         outcome = "history" if cfdi.version == "3.3" else "matched"
         writes.insert(session, actor, _document(cfdi, outcome=outcome, invoice_id=invoice.id,
                                                 **doc), cfdi.uuid, "uuid")
@@ -243,12 +248,12 @@ def _contract_of(session: Session, cfdi: Cfdi) -> Contract:
         raise _refuse(where, "is absent: an invoice issued outside the product is imported "
                              "under the contract its conceptos name here", line)
     if len(numbers) > 1:
-        raise _refuse(where, f"the conceptos name several contracts ({', '.join(sorted(numbers))})"
-                             ": one invoice bills one contract", line)
+        raise _refuse(where, "the conceptos name several contracts ({numbers}): one invoice "
+                             "bills one contract", line, numbers=', '.join(sorted(numbers)))
     number = numbers.pop()
     contract = find_contract(session, number)
     if contract is None:
-        raise _refuse(where, f"unknown contract {number!r}", line)
+        raise _refuse(where, "unknown contract {number!r}", line, number=number)
     return contract
 
 
@@ -269,7 +274,7 @@ def _outside_invoice(session: Session, actor: str, cfdi: Cfdi,
                           subtotal=cfdi.subtotal, tax=cfdi.tax_amount, total=cfdi.total,
                           currency=cfdi.currency)
     if cfdi.currency != "MXN" and cfdi.exchange_rate is None:
-        v.fail("currency", f"a {cfdi.currency} invoice needs its TipoCambio")
+        v.fail("currency", "a {currency} invoice needs its TipoCambio", currency=cfdi.currency)
     try:
         v.check()
     except ValidationError as exc:
@@ -293,11 +298,13 @@ def _related_invoice(session: Session, cfdi: Cfdi) -> Invoice:
         raise _refuse(where, "an egreso must name the invoice it credits (CfdiRelacionados "
                              "with TipoRelacion 01): without it there is nothing to credit")
     if len(related) > 1:
-        raise _refuse(where, f"relates {len(related)} invoices; a credit note is against one")
+        raise _refuse(where, "relates {length} invoices; a credit note is against one",
+                      length=len(related))
     doc = find_document(session, related[0])
     if doc is None or doc.invoice_id is None:
         raise _refuse(f"{where}/cfdi:CfdiRelacionado/@UUID",
-                      f"no imported invoice has UUID {related[0]}: import its CFDI first")
+                      "no imported invoice has UUID {related}: import its CFDI first",
+                      related=related[0])
     return session.get(Invoice, doc.invoice_id)
 
 
@@ -308,8 +315,9 @@ def _egreso(session: Session, actor: str, cfdi: Cfdi, **doc: str) -> None:
     if note is not None:
         if note.invoice_id != invoice.id:
             raise _refuse(f"{ROOT}/cfdi:CfdiRelacionados/cfdi:CfdiRelacionado/@UUID",
-                          f"credit note {note.credit_note_number} is against another invoice "
-                          f"than {invoice.invoice_number}")
+                          "credit note {credit_note_number} is against another invoice than "
+                          "{invoice_number}", credit_note_number=note.credit_note_number,
+                          invoice_number=invoice.invoice_number)
         outcome = "history" if cfdi.version == "3.3" else "matched"
         writes.insert(session, actor, _document(cfdi, outcome=outcome, credit_note_id=note.id,
                                                 **doc), cfdi.uuid, "uuid")
@@ -319,11 +327,12 @@ def _egreso(session: Session, actor: str, cfdi: Cfdi, **doc: str) -> None:
     number = _number(cfdi)
     v = Checker()
     if cfdi.subtotal + cfdi.tax_amount != cfdi.total:
-        v.fail("total", f"SubTotal {cfdi.subtotal} + taxes {cfdi.tax_amount} is not Total "
-                        f"{cfdi.total}")
+        v.fail("total", "SubTotal {subtotal} + taxes {tax_amount} is not Total {total}",
+               subtotal=cfdi.subtotal, tax_amount=cfdi.tax_amount, total=cfdi.total)
     v.unique("credit_note_number", number, find_credit_note(session, number), "credit note")
     if cfdi.currency != invoice.currency:
-        v.fail("currency", f"is {cfdi.currency}, the invoice's currency is {invoice.currency}")
+        v.fail("currency", "is {currency}, the invoice's currency is {other_currency}",
+               currency=cfdi.currency, other_currency=invoice.currency)
     billing.check_credit(v, invoice.invoice_number, invoice, invoice_credited(session, invoice),
                          cfdi.issued_at.date(), cfdi.total)
     try:
@@ -374,13 +383,15 @@ def _pago_invoices(session: Session, cfdi: Cfdi, pago: Pago) -> list[tuple[Docto
         doc = find_document(session, d.id_documento)
         if doc is None or doc.cfdi_type != "I" or doc.invoice_id is None:
             raise _refuse(f"{d.path}/@IdDocumento",
-                          f"no imported invoice has UUID {d.id_documento}: a CFDI de pago "
-                          "can only pay an invoice whose CFDI was imported first", d.line)
+                          "no imported invoice has UUID {id_documento}: a CFDI de pago can "
+                          "only pay an invoice whose CFDI was imported first", d.line,
+                          id_documento=d.id_documento)
         invoice = session.get(Invoice, doc.invoice_id)
         if d.currency != invoice.currency:
-            raise _refuse(f"{d.path}/@MonedaDR", f"is {d.currency}, invoice "
-                                                 f"{invoice.invoice_number} is in "
-                                                 f"{invoice.currency}", d.line)
+            raise _refuse(f"{d.path}/@MonedaDR", "is {currency}, invoice {invoice_number} is "
+                                                 "in {other_currency}", d.line,
+                          currency=d.currency, invoice_number=invoice.invoice_number,
+                          other_currency=invoice.currency)
         _check_receiver(cfdi, _account_of(session, invoice))
         out.append((d, invoice))
     accounts = {_account_of(session, inv).id for _, inv in out}
@@ -396,15 +407,17 @@ def _pago_amount(pago: Pago, currency: str) -> Decimal:
     paid = sum((d.paid for d in pago.doctos), Decimal("0.00"))
     if pago.currency == currency:
         if paid > pago.amount:
-            raise _refuse(f"{pago.path}/@Monto", f"the DoctoRelacionado pay {paid} in all, "
-                                                 f"more than Monto {pago.amount}", pago.line)
+            raise _refuse(f"{pago.path}/@Monto", "the DoctoRelacionado pay {paid} in all, more "
+                                                 "than Monto {amount}", pago.line, paid=paid,
+                          amount=pago.amount)
         return pago.amount
     converted = sum((d.paid / d.equivalence for d in pago.doctos), Decimal(0))
     if abs(converted - pago.amount) > Decimal("0.01") * len(pago.doctos):
         raise _refuse(f"{pago.path}/@Monto",
-                      f"is {pago.amount} {pago.currency}, but ImpPagado ÷ EquivalenciaDR add "
-                      f"up to {converted.quantize(Decimal('0.01'))} (a difference of "
-                      f"{(pago.amount - converted).quantize(Decimal('0.01'))})", pago.line)
+                      "is {amount} {currency}, but ImpPagado ÷ EquivalenciaDR add up to "
+                      "{total} (a difference of {difference})", pago.line, amount=pago.amount,
+                      currency=pago.currency, total=converted.quantize(Decimal('0.01')),
+                      difference=(pago.amount - converted).quantize(Decimal('0.01')))
     return paid
 
 
@@ -456,15 +469,18 @@ def _check_balances(session: Session, d: DoctoRelacionado, invoice: Invoice, day
                     payment: Payment | None) -> None:
     if d.balance_before - d.paid != d.balance_after:
         raise _refuse(f"{d.path}/@ImpSaldoInsoluto",
-                      f"ImpSaldoAnt {d.balance_before} − ImpPagado {d.paid} = "
-                      f"{d.balance_before - d.paid}, not {d.balance_after} (a difference of "
-                      f"{d.balance_after - (d.balance_before - d.paid)})", d.line)
+                      "ImpSaldoAnt {balance_before} − ImpPagado {paid} = {value}, not "
+                      "{balance_after} (a difference of {difference})", d.line,
+                      balance_before=d.balance_before, paid=d.paid,
+                      value=d.balance_before - d.paid, balance_after=d.balance_after,
+                      difference=d.balance_after - (d.balance_before - d.paid))
     before = open_before(session, invoice, day, payment.id if payment is not None else None)
     if d.balance_before != before:
         raise _refuse(f"{d.path}/@ImpSaldoAnt",
-                      f"is {d.balance_before}, but invoice {invoice.invoice_number}'s open "
-                      f"amount just before the payment of {day} was {before} (a difference of "
-                      f"{d.balance_before - before})", d.line)
+                      "is {balance_before}, but invoice {invoice_number}'s open amount just "
+                      "before the payment of {day} was {before} (a difference of {value})", d.line,
+                      balance_before=d.balance_before, invoice_number=invoice.invoice_number,
+                      day=day, before=before, value=d.balance_before - before)
 
 
 def _apply(session: Session, actor: str, payment: Payment, invoice: Invoice,
@@ -475,9 +491,11 @@ def _apply(session: Session, actor: str, payment: Payment, invoice: Invoice,
     if existing is not None:
         if existing.amount != d.paid:
             raise _refuse(f"{d.path}/@ImpPagado",
-                          f"payment {payment.payment_number} is already applied to invoice "
-                          f"{invoice.invoice_number} with {existing.amount}, not {d.paid}",
-                          d.line)
+                          "payment {payment_number} is already applied to invoice "
+                          "{invoice_number} with {amount}, not {paid}",
+                          d.line, payment_number=payment.payment_number,
+                          invoice_number=invoice.invoice_number, amount=existing.amount,
+                          paid=d.paid)
         return
     _call(billing.apply_payment, session, actor, d, f"{d.path}/@ImpPagado",
           payment_number=payment.payment_number, invoice_number=invoice.invoice_number,
@@ -489,7 +507,7 @@ def _call(fn, session: Session, actor: str, node, where: str, **kwargs):
     try:
         return fn(session, actor, **kwargs)
     except ValidationError as exc:
-        raise ValidationError(errors=[FieldError(where, e.reason, node.line)
+        raise ValidationError(errors=[FieldError.of(e, field=where, line=node.line)
                                       for e in exc.errors]) from None
 
 
@@ -503,8 +521,8 @@ def record_cancellation(session: Session, actor: str, row: MetadataRow, *,
     actor = check_actor(actor)
     issuer = issuer_rfc or company_rfc(session)
     if row.issuer_rfc != issuer:
-        raise _refuse("RfcEmisor", f"the issuer {row.issuer_rfc} is not the company "
-                                   f"({issuer or 'not configured'})", row.line)
+        raise _refuse("RfcEmisor", "the issuer {issuer_rfc} is not the company ({value})", row.line,
+                      issuer_rfc=row.issuer_rfc, value=issuer or 'not configured')
     if row.status != "0" or row.cancelled_at is None:
         return UNCHANGED  # in force: nothing to record
     existing = session.scalars(select(CfdiCancellation).where(
@@ -512,9 +530,10 @@ def record_cancellation(session: Session, actor: str, row: MetadataRow, *,
     if existing is not None:
         if existing.cancelled_at == row.cancelled_at:
             return UNCHANGED
-        raise _refuse("FechaCancelacion", f"UUID {row.uuid} is already recorded as cancelled "
-                                          f"on {existing.cancelled_at}, not {row.cancelled_at}",
-                      row.line)
+        raise _refuse("FechaCancelacion", "UUID {uuid} is already recorded as cancelled on "
+                                          "{cancelled_at}, not {wanted}",
+                      row.line, uuid=row.uuid, cancelled_at=existing.cancelled_at,
+                      wanted=row.cancelled_at)
     writes.insert(session, actor, CfdiCancellation(
         uuid=row.uuid, issuer_rfc=row.issuer_rfc, receiver_rfc=row.receiver_rfc,
         pac_rfc=row.pac_rfc, issued_at=row.issued_at, certified_at=row.certified_at,

@@ -4,7 +4,9 @@ Values arrive as text (forms, CSV: empty string = no value) or as typed Python v
 `Checker` coerces each field, collects every problem of one call as `FieldError`s and raises
 one `ValidationError` before anything is written (docs/domain-rules.md, "Field formats").
 The `parse_*` functions are the same rules without the collector, for callers that need one
-value (the importer, the app's filters); they raise `ValueError` with the plain reason.
+value (the importer, the app's filters); they raise `Refusal`, a `ValueError` carrying the
+message's English template and params (docs/conventions.md "Messages"), whose `str()` is the
+plain English reason.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import InstrumentedAttribute
 
+from operational_app.domain import messages
 from operational_app.domain.errors import FieldError, ValidationError
 
 BUSINESS_TZ = ZoneInfo("America/Mexico_City")
@@ -48,6 +51,19 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKUP_RE = re.compile(r"<[A-Za-z/!?]")
 # Bidirectional overrides can disguise text; they are never needed in business data.
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+class Refusal(ValueError):
+    """A parser's refusal: the English `template` and its `params`; `str()` is the English
+    reason, so `except ValueError` callers keep working."""
+
+    def __init__(self, template: str, /, **params: Any):
+        self.template = template
+        self.params = params
+        super().__init__(messages.render(template, params))
+
+    def text(self, lang: str) -> str:
+        return messages.render(self.template, self.params, lang)
 
 
 def today() -> date:
@@ -80,29 +96,30 @@ def parse_text(value: Any, *, max_len: int, multiline: bool = False) -> str | No
     if _blank(value):
         return None
     if not isinstance(value, str):
-        raise ValueError("must be text")
+        raise Refusal("must be text")
     if value[0] in ("\t", "\r"):
-        raise ValueError("must not start with a tab or carriage return (spreadsheet formula)")
+        raise Refusal("must not start with a tab or carriage return (spreadsheet formula)")
     text = unicodedata.normalize("NFC", value.strip())
     if multiline:
         text = text.replace("\r\n", "\n")
     if text.startswith(_FORMULA_START):
-        raise ValueError(
-            f"must not start with '{text[0]}': it would run as a spreadsheet formula"
+        raise Refusal(
+            "must not start with '{text}': it would run as a spreadsheet formula", text=text[0]
         )
     for ch in text:
         if (unicodedata.category(ch) == "Cc" and not (multiline and ch == "\n")) or ch in _BIDI:
-            raise ValueError(f"contains a control character (U+{ord(ch):04X})")
+            raise Refusal("contains a control character (U+{code:04X})", code=ord(ch))
     if _MARKUP_RE.search(text):
-        raise ValueError("must not contain HTML or script markup (text like '<tag')")
+        raise Refusal("must not contain HTML or script markup (text like '<tag')")
     if len(text) > max_len:
-        raise ValueError(f"is too long ({len(text)} characters, at most {max_len})")
+        raise Refusal("is too long ({length} characters, at most {max_len})", length=len(text),
+                      max_len=max_len)
     return text
 
 
 def _in_range(day: date) -> date:
     if not MIN_DATE <= day <= MAX_DATE:
-        raise ValueError(f"is out of range (between {MIN_DATE} and {MAX_DATE})")
+        raise Refusal("is out of range (between {low} and {high})", low=MIN_DATE, high=MAX_DATE)
     return day
 
 
@@ -111,15 +128,15 @@ def parse_date(value: Any) -> date | None:
         return None
     if isinstance(value, datetime):
         # A datetime where a date is expected usually hides a time-zone slip: refuse it.
-        raise ValueError("must be a date without a time (YYYY-MM-DD)")
+        raise Refusal("must be a date without a time (YYYY-MM-DD)")
     if isinstance(value, date):
         return _in_range(value)
     if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
-        raise ValueError(f"must be a date as YYYY-MM-DD, not {_show(value)}")
+        raise Refusal("must be a date as YYYY-MM-DD, not {value}", value=_show(value))
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"is not a valid calendar date: {_show(value)}") from None
+        raise Refusal("is not a valid calendar date: {value}", value=_show(value)) from None
     return _in_range(day)
 
 
@@ -136,15 +153,16 @@ def parse_timestamp(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         moment = to_local(value)
     elif isinstance(value, date):
-        raise ValueError("must be a date and time (YYYY-MM-DDTHH:MM), not only a date")
+        raise Refusal("must be a date and time (YYYY-MM-DDTHH:MM), not only a date")
     elif isinstance(value, str) and _TIMESTAMP_RE.match(value.strip()):
         try:
             moment = to_local(datetime.fromisoformat(value.strip()))
         except ValueError:
-            raise ValueError(f"is not a valid date and time: {_show(value)}") from None
+            raise Refusal("is not a valid date and time: {value}", value=_show(value)) from None
     else:
-        raise ValueError(
-            f"must be an ISO 8601 date and time (YYYY-MM-DDTHH:MM[:SS][±HH:MM]), not {_show(value)}"
+        raise Refusal(
+            "must be an ISO 8601 date and time (YYYY-MM-DDTHH:MM[:SS][±HH:MM]), not {value}",
+            value=_show(value)
         )
     _in_range(moment.date())
     return moment
@@ -156,7 +174,7 @@ def parse_decimal(
     if _blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError("must be a number")
+        raise Refusal("must be a number")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -167,20 +185,21 @@ def parse_decimal(
     elif isinstance(value, str) and _DECIMAL_RE.match(value.strip()):
         number = Decimal(value.strip())
     else:
-        raise ValueError(
-            f"must be a number with a dot for decimals and no thousands separator, not {_show(value)}"
+        raise Refusal(
+            "must be a number with a dot for decimals and no thousands separator, not {value}",
+            value=_show(value)
         )
     if not number.is_finite():
-        raise ValueError("must be a finite number")
+        raise Refusal("must be a finite number")
     quantum = Decimal(1).scaleb(-places)
     try:
         exact = number.quantize(quantum)
     except InvalidOperation:
-        raise ValueError("is too large") from None
+        raise Refusal("is too large") from None
     if exact != number:
-        raise ValueError(f"has more than {places} decimal places")
+        raise Refusal("has more than {places} decimal places", places=places)
     if abs(exact) >= maximum:
-        raise ValueError(f"is too large (must be below {maximum:,})")
+        raise Refusal("is too large (must be below {maximum:,})", maximum=maximum)
     return exact
 
 
@@ -188,7 +207,7 @@ def parse_int(value: Any, *, maximum: int = INT_MAX) -> int | None:
     if _blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError("must be a whole number")
+        raise Refusal("must be a whole number")
     if isinstance(value, int):
         number = value
     elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
@@ -197,12 +216,12 @@ def parse_int(value: Any, *, maximum: int = INT_MAX) -> int | None:
         number = int(value)
     elif isinstance(value, str) and _INT_RE.match(value.strip()):
         if len(value.strip()) > 20:  # also keeps int() away from its 4300-digit limit
-            raise ValueError(f"is too large (at most {maximum:,})")
+            raise Refusal("is too large (at most {maximum:,})", maximum=maximum)
         number = int(value.strip())
     else:
-        raise ValueError(f"must be a whole number, not {_show(value)}")
+        raise Refusal("must be a whole number, not {value}", value=_show(value))
     if abs(number) > maximum:
-        raise ValueError(f"is too large (at most {maximum:,})")
+        raise Refusal("is too large (at most {maximum:,})", maximum=maximum)
     return number
 
 
@@ -213,7 +232,7 @@ def parse_bool(value: Any) -> bool | None:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    raise ValueError(f"must be true or false, not {_show(value)}")
+    raise Refusal("must be true or false, not {value}", value=_show(value))
 
 
 def _show(value: Any) -> str:
@@ -237,8 +256,17 @@ class Checker:
 
     # -- bookkeeping
 
-    def fail(self, field: str, reason: str) -> None:
-        self.errors.append(FieldError(field, reason))
+    def fail(self, field: str, template: str, /, **params: Any) -> None:
+        """Record a problem of `field`: an English template and its params (the catalogue in
+        operational_app/domain/messages.py holds its Spanish text)."""
+        self.errors.append(FieldError(field, template, params=params))
+
+    def fail_with(self, field: str, exc: ValueError) -> None:
+        """Record a parser's refusal (its template kept; a plain ValueError as plain text)."""
+        if isinstance(exc, Refusal):
+            self.fail(field, exc.template, **exc.params)
+        else:
+            self.errors.append(FieldError(field, None, reason=str(exc)))
 
     def has_error(self, *fields: str) -> bool:
         bad = {e.field for e in self.errors}
@@ -253,7 +281,7 @@ class Checker:
         try:
             result = parse(value)
         except ValueError as exc:
-            self.fail(field, str(exc))
+            self.fail_with(field, exc)
             return None
         if result is None and required:
             self.fail(field, "is required")
@@ -303,13 +331,13 @@ class Checker:
             self.fail(field, "must be greater than 0")
             return None
         if minimum is not None and number < minimum:
-            self.fail(field, f"must be ≥ {minimum}")
+            self.fail(field, "must be ≥ {minimum}", minimum=minimum)
             return None
         if below is not None and number >= below:
-            self.fail(field, f"must be below {below}")
+            self.fail(field, "must be below {below}", below=below)
             return None
         if maximum is not None and number > maximum:
-            self.fail(field, f"must be ≤ {maximum}")
+            self.fail(field, "must be ≤ {maximum}", maximum=maximum)
             return None
         return number
 
@@ -339,10 +367,10 @@ class Checker:
         if number is None:
             return None
         if minimum is not None and number < minimum:
-            self.fail(field, f"must be ≥ {minimum}")
+            self.fail(field, "must be ≥ {minimum}", minimum=minimum)
             return None
         if maximum is not None and number > maximum:
-            self.fail(field, f"must be ≤ {maximum}")
+            self.fail(field, "must be ≤ {maximum}", maximum=maximum)
             return None
         return number
 
@@ -371,13 +399,14 @@ class Checker:
                 self.fail(field, "is required")
             return None
         if not isinstance(value, str):
-            self.fail(field, f"must be one of {_options(allowed)}")
+            self.fail(field, "must be one of {options}", options=_options(allowed))
             return None
         wanted = value.strip().lower()
         for option in allowed:
             if option.lower() == wanted:
                 return option
-        self.fail(field, f"must be one of {_options(allowed)}, not {_show(value.strip())}")
+        self.fail(field, "must be one of {options}, not {value}", options=_options(allowed),
+                  value=_show(value.strip()))
         return None
 
     def currency(self, field: str, value: Any, *, default: str | None = None) -> str | None:
@@ -385,30 +414,30 @@ class Checker:
 
     # -- references
 
-    def known(self, field: str, key: Any, row: Any, what: str) -> Any:
+    def known(self, field: str, key: Any, row: Any, what: str | messages.Msg) -> Any:
         """A referenced business key must exist (and not be withdrawn)."""
         if key is not None and row is None:
-            self.fail(field, f"unknown {what} '{key}'")
+            self.fail(field, "unknown {what} '{key}'", what=what, key=key)
         return row
 
-    def unique(self, field: str, key: Any, existing: Any, what: str) -> None:
+    def unique(self, field: str, key: Any, existing: Any, what: str | messages.Msg) -> None:
         """A new business key must not exist yet (withdrawn rows keep their key)."""
         if key is not None and existing is not None:
-            self.fail(field, f"{what} '{key}' already exists")
+            self.fail(field, "{what} '{key}' already exists", what=what, key=key)
 
     # -- cross-field helpers
 
     def not_before(
-        self, field: str, later: Any, earlier: Any, what: str
+        self, field: str, later: Any, earlier: Any, what: str | messages.Msg
     ) -> None:
         """`later` must not be before `earlier` (skipped when either is missing)."""
         if later is not None and earlier is not None and later < earlier:
-            self.fail(field, f"must not be before {what} ({earlier})")
+            self.fail(field, "must not be before {what} ({earlier})", what=what, earlier=earlier)
 
-    def after(self, field: str, later: Any, earlier: Any, what: str) -> None:
+    def after(self, field: str, later: Any, earlier: Any, what: str | messages.Msg) -> None:
         """`later` must be strictly after `earlier` (skipped when either is missing)."""
         if later is not None and earlier is not None and later <= earlier:
-            self.fail(field, f"must be after {what} ({earlier})")
+            self.fail(field, "must be after {what} ({earlier})", what=what, earlier=earlier)
 
 
 def _options(allowed: Iterable[str]) -> str:

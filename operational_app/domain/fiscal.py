@@ -86,10 +86,11 @@ def check_postal_code(v: Checker, field: str, value: Any, *,
     if code is None:
         return None
     if not POSTAL_RE.match(code):
-        v.fail(field, f"must be a 5-digit postal code, not {code!r}")
+        v.fail(field, "must be a 5-digit postal code, not {code!r}", code=code)
         return None
     if not _in_catalogue("CodigoPostal", code):
-        v.fail(field, f"{code} is not in the SAT's postal code catalogue (c_CodigoPostal)")
+        v.fail(field, "{code} is not in the SAT's postal code catalogue (c_CodigoPostal)",
+               code=code)
         return None
     return code
 
@@ -102,7 +103,8 @@ def check_code(v: Checker, field: str, value: Any, catalogue: str, *,
         return None
     code = code.upper()
     if not _in_catalogue(catalogue, code):
-        v.fail(field, f"{code!r} is not a code of the SAT catalogue c_{catalogue}")
+        v.fail(field, "{code!r} is not a code of the SAT catalogue c_{catalogue}", code=code,
+               catalogue=catalogue)
         return None
     return code
 
@@ -115,9 +117,11 @@ def check_regime_for_rfc(v: Checker, field: str, regime: str | None, rfc: str | 
     company_only = {"601", "603", "620", "622", "623", "624", "628", "629", "630", "609"}
     person_only = {"605", "606", "607", "608", "611", "612", "614", "615", "621", "625"}
     if len(rfc) == 12 and regime in person_only:
-        v.fail(field, f"régimen {regime} is for persons, but RFC {rfc} is a company's")
+        v.fail(field, "régimen {regime} is for persons, but RFC {rfc} is a company's",
+               regime=regime, rfc=rfc)
     elif len(rfc) == 13 and regime in company_only:
-        v.fail(field, f"régimen {regime} is for companies, but RFC {rfc} is a person's")
+        v.fail(field, "régimen {regime} is for companies, but RFC {rfc} is a person's",
+               regime=regime, rfc=rfc)
 
 
 # --------------------------------------------------------------------------- the company
@@ -180,7 +184,8 @@ def set_fiscal_config(session: Session, actor: str, **values: Any) -> FiscalConf
         elif key.startswith(("product_key.", "unit_key.")):
             kind = key.split(".", 1)[1]
             if kind not in LINE_KINDS:
-                v.fail(key, f"unknown line kind {kind!r} (one of {', '.join(LINE_KINDS)})")
+                v.fail(key, "unknown line kind {kind!r} (one of {kinds})", kind=kind,
+                       kinds=', '.join(LINE_KINDS))
                 continue
             if key.startswith("product_key."):
                 checked[product_key_setting(kind)] = check_code(v, key, raw, "ClaveProdServ",

@@ -20,6 +20,7 @@ from operational_app.domain.lookups import (
     find_price_plan,
     last_day_in_force,
 )
+from operational_app.domain.messages import msg
 from operational_app.store.models import (
     Account,
     Closure,
@@ -57,13 +58,15 @@ def _check_won_opportunity(
     if opp is None:
         return None
     if opp.stage != "won":
-        v.fail("opportunity_code", f"opportunity '{code}' is {opp.stage}, not won")
+        v.fail("opportunity_code", "opportunity '{code}' is {stage}, not won", code=code,
+               stage=opp.stage)
     if account is not None and opp.account_id != account.id:
-        v.fail("opportunity_code", f"opportunity '{code}' belongs to another account")
+        v.fail("opportunity_code", "opportunity '{code}' belongs to another account", code=code)
     taken = session.scalar(select(Contract.contract_number).where(
         Contract.opportunity_id == opp.id))
     if taken is not None:
-        v.fail("opportunity_code", f"opportunity '{code}' already has contract '{taken}'")
+        v.fail("opportunity_code", "opportunity '{code}' already has contract '{taken}'",
+               code=code, taken=taken)
     return opp
 
 
@@ -105,14 +108,16 @@ def create_contract(
     closed = v.date("closed_on", closed_on)
     reason = v.text("closure_reason", closure_reason, Closure.reason)
     if reason is not None and closed is None and not v.has_error("closed_on"):
-        v.fail("closure_reason", "is only recorded together with closed_on")
+        v.fail("closure_reason", "is only recorded together with {closed_field}",
+               closed_field="closed_on")
     v.after("end_date", end, start, "the start date")
     v.not_before("activated_on", activated, start, "the start date")
     v.not_before("closed_on", closed, activated or start, "the activation or start date")
     if end is not None and start is not None and end > start:
         for field, day in (("activated_on", activated), ("closed_on", closed)):
             if day is not None and day > end:
-                v.fail(field, f"must be within the contract (on or before its end date {end})")
+                v.fail(field, "must be within the contract (on or before its end date {end})",
+                       end=end)
     account = v.known("account_code", acct_code, find_account(session, acct_code), "account")
     v.unique("contract_number", number, find_contract(session, number), "contract")
     opp = _check_won_opportunity(v, session, opp_code, account)
@@ -163,11 +168,11 @@ def add_price_plan(
         v.not_before("effective_from", start, first_of_month(contract.start_date),
                      "the month the contract starts")
         if start > last_day_in_force(contract):
-            v.fail("effective_from", f"must be within the contract (it ends "
-                                     f"{last_day_in_force(contract)})")
+            v.fail("effective_from", "must be within the contract (it ends {end})",
+                   end=last_day_in_force(contract))
         if find_price_plan(session, contract.id, start) is not None:
-            v.fail("effective_from", f"a price plan of contract '{number}' effective from "
-                                     f"{start} already exists")
+            v.fail("effective_from", "a price plan of contract '{number}' effective from "
+                                     "{start} already exists", number=number, start=start)
     v.check()
     row = PricePlan(contract_id=contract.id, effective_from=start, fixed_monthly_fee=fee,
                     included_mono_pages=mono_pages, included_color_pages=color_pages,
@@ -197,15 +202,15 @@ def add_price_tier(
     if contract is not None and start is not None:
         plan = find_price_plan(session, contract.id, start)
         if plan is None:
-            v.fail("effective_from", f"contract '{number}' has no price plan effective from "
-                                     f"{start}")
+            v.fail("effective_from", "contract '{number}' has no price plan effective from {start}",
+                   number=number, start=start)
     if plan is not None and meter_ is not None and first_page is not None:
         exists = session.scalar(select(PriceTier.id).where(
             PriceTier.price_plan_id == plan.id, PriceTier.meter == meter_,
             PriceTier.from_page == first_page))
         if exists is not None:
-            v.fail("from_page", f"a {meter_} tier from page {first_page} already exists in "
-                                f"this plan")
+            v.fail("from_page", "a {meter} tier from page {first_page} already exists in this plan",
+                   meter=meter_, first_page=first_page)
     v.check()
     row = PriceTier(price_plan_id=plan.id, meter=meter_, from_page=first_page, rate=rate_)
     return writes.insert(session, actor, row, f"{number}:{start}:{meter_}:{first_page}",
@@ -237,10 +242,11 @@ def set_sla_terms(
     uptime = v.decimal("uptime_target_pct", uptime_target_pct, places=2, positive=True,
                        maximum=Decimal(100))
     if response is not None and resolution is not None and resolution < response:
-        v.fail("resolution_hours", f"must not be shorter than the response time ({response} h)")
+        v.fail("resolution_hours", "must not be shorter than the response time ({response} h)",
+               response=response)
     if contract is not None and start is not None and start > last_day_in_force(contract):
-        v.fail("effective_from", f"must be within the contract (it ends "
-                                 f"{last_day_in_force(contract)})")
+        v.fail("effective_from", "must be within the contract (it ends {end})",
+               end=last_day_in_force(contract))
     v.check()
     current = session.scalars(select(SlaTerm).where(
         SlaTerm.contract_id == contract.id, SlaTerm.effective_from == start)).first()
@@ -289,14 +295,15 @@ def decide_formalization_step(
     notes_ = v.text("notes", notes, FormalizationStep.notes, multiline=True)
     if contract is not None:
         if contract.activated_on is not None:
-            v.fail("contract_number", f"contract '{number}' is already activated")
+            v.fail("contract_number", "contract '{number}' is already activated", number=number)
         if step_ is not None:
             latest = _latest_decisions(session, contract.id).get(step_)
             if latest is not None:
                 v.not_before("decided_on", on, latest.decided_on,
-                             f"the latest {step_} decision")
+                             msg("the latest {step} decision", step=step_))
                 if latest.decided_on == on and latest.decision == decision_:
-                    v.fail("decided_on", f"this {step_} decision on {on} is already recorded")
+                    v.fail("decided_on", "this {step} decision on {on} is already recorded",
+                           step=step_, on=on)
     v.check()
     row = FormalizationStep(contract_id=contract.id, step=step_, decision=decision_,
                             decided_on=on, decided_by=actor, notes=notes_)
@@ -322,27 +329,31 @@ def activate_contract(
 
 def _check_activation(v: Checker, session: Session, contract: Contract, on: date | None) -> None:
     if contract.activated_on is not None:
-        v.fail("contract_number", f"already activated on {contract.activated_on}")
+        v.fail("contract_number", "already activated on {activated_on}",
+               activated_on=contract.activated_on)
         return
     if contract.closed_on is not None:
-        v.fail("contract_number", f"the contract was closed on {contract.closed_on}")
+        v.fail("contract_number", "the contract was closed on {closed_on}",
+               closed_on=contract.closed_on)
         return
     latest = _latest_decisions(session, contract.id)
     for step in REQUIRED_STEPS:
         decision = latest.get(step)
         if decision is None:
-            v.fail("contract_number", f"step {step} has no decision yet")
+            v.fail("contract_number", "step {step} has no decision yet", step=step)
         elif decision.decision != "approved":
-            v.fail("contract_number", f"step {step} was rejected on {decision.decided_on}; "
-                                      "approve it again before activating")
+            v.fail("contract_number", "step {step} was rejected on {decided_on}; approve it "
+                                      "again before activating", step=step,
+                   decided_on=decision.decided_on)
     approvals = [latest[s].decided_on for s in REQUIRED_STEPS if s in latest]
     if approvals:
         v.not_before("activated_on", on, max(approvals), "the last approval")
     v.not_before("activated_on", on, contract.start_date, "the contract start")
     if on is not None and on > contract.end_date:
-        v.fail("activated_on", f"must be on or before the contract end ({contract.end_date})")
+        v.fail("activated_on", "must be on or before the contract end ({end_date})",
+               end_date=contract.end_date)
     if on is not None:
         plan = session.scalar(select(PricePlan.id).where(
             PricePlan.contract_id == contract.id, PricePlan.effective_from <= on))
         if plan is None:
-            v.fail("contract_number", f"has no price plan in force on {on}")
+            v.fail("contract_number", "has no price plan in force on {on}", on=on)

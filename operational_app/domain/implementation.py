@@ -33,13 +33,15 @@ def _within_contract(v: Checker, field: str, day: Any, contract: Contract | None
     if contract is None:
         return
     if need_active and contract.activated_on is None:
-        v.fail("contract_number", f"contract '{contract.contract_number}' is not activated yet")
+        v.fail("contract_number", "contract '{contract_number}' is not activated yet",
+               contract_number=contract.contract_number)
         return
     if day is None:
         return
     v.not_before(field, day, contract.activated_on, "the contract's activation")
     if day > last_day_in_force(contract):
-        v.fail(field, f"must be within the contract (it ends {last_day_in_force(contract)})")
+        v.fail(field, "must be within the contract (it ends {end})",
+               end=last_day_in_force(contract))
 
 
 def plan_implementation(
@@ -56,10 +58,11 @@ def plan_implementation(
         existing = session.scalar(select(ImplementationPlan.id).where(
             ImplementationPlan.contract_id == contract.id))
         if existing is not None:
-            v.fail("contract_number", f"contract '{number}' already has an implementation plan")
+            v.fail("contract_number", "contract '{number}' already has an implementation plan",
+                   number=number)
         if go_live is not None and go_live > last_day_in_force(contract):
-            v.fail("planned_go_live", f"must be within the contract (it ends "
-                                      f"{last_day_in_force(contract)})")
+            v.fail("planned_go_live", "must be within the contract (it ends {end})",
+                   end=last_day_in_force(contract))
     v.check()
     row = ImplementationPlan(contract_id=contract.id, planned_on=planned,
                              planned_go_live=go_live)
@@ -112,7 +115,8 @@ def remove_device(session: Session, actor: str, *, serial: Any, removed_on: Any)
     removed = v.date("removed_on", removed_on, required=True)
     if device is not None:
         if device.removed_on is not None:
-            v.fail("serial", f"device '{serial_}' was already removed on {device.removed_on}")
+            v.fail("serial", "device '{serial}' was already removed on {removed_on}",
+                   serial=serial_, removed_on=device.removed_on)
         v.not_before("removed_on", removed, device.installed_on, "the install date")
         last = latest_meter_reading(session, device.id)
         if last is not None:
@@ -143,8 +147,9 @@ def record_milestone(
     if contract is not None and milestone_ is not None:
         previous = find_milestone(session, contract.id, milestone_, include_withdrawn=True)
         if previous is not None and previous.deleted_at is None:
-            v.fail("milestone", f"{milestone_} of contract '{number}' is already recorded "
-                                f"({previous.done_on})")
+            v.fail("milestone", "{milestone} of contract '{number}' is already recorded "
+                                "({done_on})", milestone=milestone_, number=number,
+                   done_on=previous.done_on)
     v.check()
     key = f"{number}:{milestone_}"
     if previous is not None:
@@ -167,6 +172,7 @@ def withdraw_milestone(
     if contract is not None and milestone_ is not None:
         row = find_milestone(session, contract.id, milestone_)
         if row is None:
-            v.fail("milestone", f"{milestone_} of contract '{number}' is not recorded")
+            v.fail("milestone", "{milestone} of contract '{number}' is not recorded",
+                   milestone=milestone_, number=number)
     v.check()
     return writes.withdraw(session, actor, row, f"{number}:{milestone_}")

@@ -30,10 +30,10 @@ TARGET_ROLES = ("director", "admin")
 def _check_actor_role(v: Checker, session: Session, actor: str) -> None:
     user = session.scalars(select(User).where(User.username == actor)).first()
     if user is None or not user.is_active:
-        v.fail("actor", f"unknown or inactive user '{actor}'")
+        v.fail("actor", "unknown or inactive user '{actor}'", actor=actor)
     elif user.role not in TARGET_ROLES:
-        v.fail("actor", f"a {user.role} cannot change KPI targets "
-                        f"({' or '.join(TARGET_ROLES)} only)")
+        v.fail("actor", "a {role} cannot change KPI targets ({roles} only)", role=user.role,
+               roles=' or '.join(TARGET_ROLES))
 
 
 def earliest_allowed_month(on: date | None = None) -> date:
@@ -63,17 +63,20 @@ def set_kpi_target(
         if start.day != 1:
             v.fail("effective_from", "must be the first day of a month")
         elif start < this_month:
-            v.fail("effective_from", f"must not be before the current month ({this_month}): "
-                                     "months already judged keep their target")
+            v.fail("effective_from", "must not be before the current month ({this_month}): "
+                                     "months already judged keep their target",
+                   this_month=this_month)
     goal = v.decimal("target", target, places=RATE_PLACES, required=True)
     band = v.decimal("amber", amber, places=RATE_PLACES, required=True)
     why = v.text("reason", reason, KpiTarget.reason, required=True, multiline=True)
     if code is not None and goal is not None and band is not None:
         direction = catalog[code].direction
         if direction == "up" and band > goal:
-            v.fail("amber", f"must be ≤ the target ({goal}): higher is better for {code}")
+            v.fail("amber", "must be ≤ the target ({goal}): higher is better for {code}",
+                   goal=goal, code=code)
         if direction == "down" and band < goal:
-            v.fail("amber", f"must be ≥ the target ({goal}): lower is better for {code}")
+            v.fail("amber", "must be ≥ the target ({goal}): lower is better for {code}", goal=goal,
+                   code=code)
     v.check()
     row = KpiTarget(kpi_code=code, effective_from=start, target=goal, amber=band, reason=why)
     return writes.insert(session, actor, row, f"{code}:{start}", "effective_from")

@@ -18,6 +18,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from operational_app.domain.fields import Checker
+from operational_app.domain.messages import msg
 from operational_app.store.models import (
     Account,
     ConsumableRequest,
@@ -179,9 +180,11 @@ def check_device_life(v: Checker, field: str, day: date | None, device: Device |
     """Work on a device happens between its install and its removal."""
     if device is None or day is None:
         return
-    v.not_before(field, day, device.installed_on, f"device {device.serial}'s install date")
+    v.not_before(field, day, device.installed_on, msg("device {serial}'s install date",
+                                                      serial=device.serial))
     if device.removed_on is not None and day > device.removed_on:
-        v.fail(field, f"must not be after device {device.serial}'s removal ({device.removed_on})")
+        v.fail(field, "must not be after device {serial}'s removal ({removed_on})",
+               serial=device.serial, removed_on=device.removed_on)
 
 
 # --------------------------------------------------------------------------- balances

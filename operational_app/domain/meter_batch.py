@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from operational_app.domain import audit, billing, fields, meter_rules
 from operational_app.domain.fields import Checker, check_actor
+from operational_app.domain.messages import Msg, msg
 from operational_app.store.models import AuditLog, Device, DeviceModel, MeterReading, utcnow
 
 CHUNK = 500  # keys per IN (…) list: SQLite's parameter limit is far above, plans stay small
@@ -46,7 +47,12 @@ class Row:
 class RowError:
     line: int
     field: str  # the domain field (serial, read_on, mono_counter, color_counter, meter_reset)
-    reason: str
+    message: Msg  # docs/conventions.md "Messages"
+
+    @property
+    def reason(self) -> str:
+        """The English text."""
+        return str(self.message)
 
 
 @dataclass
@@ -101,7 +107,8 @@ def record_meter_readings(
             result.unknown_serials.setdefault(r.serial, []).append(r.line)
             result.statuses[r.line] = "skipped"
         else:
-            result.errors.append(RowError(r.line, "serial", f"unknown device '{r.serial}'"))
+            result.errors.append(RowError(r.line, "serial", msg("unknown {what} '{key}'", what="device",
+                                                                        key=r.serial)))
     models = _models(session, {d.model for d in devices.values() if d.model})
     stored, histories = _histories(session, list(devices.values()))
     t = meter_rules.thresholds(session) if review else None
@@ -120,9 +127,10 @@ def record_meter_readings(
             if (first.mono, first.color) != (r.mono, r.color):
                 result.errors.append(RowError(
                     r.line, "mono_counter" if first.mono != r.mono else "color_counter",
-                    f"line {first.line} has another reading of device {r.serial} on "
-                    f"{r.read_on} with different counters (mono {first.mono}, color "
-                    f"{first.color}; here mono {r.mono}, color {r.color})"))
+                    msg("line {line} has another reading of device {serial} on {read_on} with "
+                        "different counters (mono {mono}, color {color}; here mono {mono2}, "
+                        "color {color2})", line=first.line, serial=r.serial, read_on=r.read_on,
+                        mono=first.mono, color=first.color, mono2=r.mono, color2=r.color)))
             else:
                 result.unchanged += 1
                 result.statuses[r.line] = "unchanged"
@@ -151,7 +159,7 @@ def record_meter_readings(
                     history, history.previous(r.read_on, r.reset), r.read_on, r.mono,
                     r.color, r.reset, info, t)
         if v.errors:
-            result.errors += [RowError(r.line, e.field, e.reason) for e in v.errors]
+            result.errors += [RowError(r.line, e.field, e.message) for e in v.errors]
             continue
         values = {"mono_counter": r.mono, "color_counter": r.color, "source": r.source,
                   **billing.review_fields(reasons, review)}

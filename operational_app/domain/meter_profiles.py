@@ -58,10 +58,6 @@ class Profile:
         return "total_counter" in self.columns
 
 
-def _fail(v: Checker, key: str, reason: str) -> None:
-    v.fail(key, reason)
-
-
 def parse_profile(text: str | dict[str, Any]) -> Profile:
     """A profile from its YAML text (or the mapping it holds); ValidationError naming each
     bad key otherwise."""
@@ -72,8 +68,8 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-            raise ValidationError("definition", f"is not valid YAML{where}: "
-                                                f"{getattr(exc, 'problem', exc)}") from None
+            raise ValidationError("definition", "is not valid YAML{where}: {problem}", where=where,
+                                  problem=getattr(exc, 'problem', exc)) from None
     else:
         data = text
     if not isinstance(data, dict):
@@ -81,66 +77,68 @@ def parse_profile(text: str | dict[str, Any]) -> Profile:
                                             "delimiter, date_format, columns, …)")
     for key in data:
         if key not in KEYS:
-            _fail(v, str(key), f"unknown profile key (the keys are: {', '.join(KEYS)})")
+            v.fail(str(key), "unknown profile key (the keys are: {keys})", keys=', '.join(KEYS))
     name = str(data.get("name") or "").strip()
     if not _NAME_RE.match(name):
-        _fail(v, "name", "is required: lowercase letters, digits, '-' or '_', at most 40")
+        v.fail("name", "is required: lowercase letters, digits, '-' or '_', at most 40")
     encoding = ENCODINGS.get(str(data.get("encoding", "utf-8")).strip().lower())
     if encoding is None:
-        _fail(v, "encoding", f"must be one of utf-8, cp1252, latin-1, not "
-                             f"{data.get('encoding')!r}")
+        v.fail("encoding", "must be one of utf-8, cp1252, latin-1, not {value!r}",
+               value=data.get('encoding'))
     delimiter = DELIMITERS.get(str(data.get("delimiter", ",")))
     if delimiter is None:
-        _fail(v, "delimiter", f"must be ',', ';', '|' or a tab, not {data.get('delimiter')!r}")
+        v.fail("delimiter", "must be ',', ';', '|' or a tab, not {value!r}",
+               value=data.get('delimiter'))
     thousands = "" if data.get("thousands") is None else str(data.get("thousands"))
     decimal = str(data.get("decimal", "."))
     if thousands not in SEPARATORS:
-        _fail(v, "thousands", "must be empty or one of '.', ',', ' ', \"'\"")
+        v.fail("thousands", "must be empty or one of '.', ',', ' ', \"'\"")
     if decimal not in (".", ","):
-        _fail(v, "decimal", "must be '.' or ','")
+        v.fail("decimal", "must be '.' or ','")
     elif thousands and thousands == decimal:
-        _fail(v, "thousands", "must differ from the decimal separator")
+        v.fail("thousands", "must differ from the decimal separator")
     date_format = str(data.get("date_format", "%Y-%m-%d"))
     has = lambda *codes: any(c in date_format for c in codes)  # noqa: E731
     if not (has("%d", "%j") and has("%m", "%b", "%B", "%j") and has("%Y", "%y")):
-        _fail(v, "date_format", f"{date_format!r} must name a day, a month and a year "
-                                "(strftime codes such as %d/%m/%Y)")
+        v.fail("date_format", "{date_format!r} must name a day, a month and a year (strftime "
+                              "codes such as %d/%m/%Y)", date_format=date_format)
     else:
         try:
             datetime.strptime(date(2026, 3, 1).strftime(date_format), date_format)
         except ValueError:
-            _fail(v, "date_format", f"{date_format!r} is not a usable strftime format")
+            v.fail("date_format", "{date_format!r} is not a usable strftime format",
+                   date_format=date_format)
     skip = data.get("skip_rows", 0)
     if not isinstance(skip, int) or isinstance(skip, bool) or not 0 <= skip <= 100:
-        _fail(v, "skip_rows", "must be a whole number from 0 to 100")
+        v.fail("skip_rows", "must be a whole number from 0 to 100")
     source = str(data.get("source", "agent"))
     if source not in READING_SOURCES:
-        _fail(v, "source", f"must be one of {', '.join(READING_SOURCES)}")
+        v.fail("source", "must be one of {options}", options=', '.join(READING_SOURCES))
     unknown = str(data.get("unknown_serials", "error"))
     if unknown not in UNKNOWN_SERIALS:
-        _fail(v, "unknown_serials", "must be skip (listed in the report) or error")
+        v.fail("unknown_serials", "must be skip (listed in the report) or error")
     columns = data.get("columns")
     mapping: dict[str, str] = {}
     if not isinstance(columns, dict):
-        _fail(v, "columns", "is required: a mapping of product field → the file's header")
+        v.fail("columns", "is required: a mapping of product field → the file's header")
     else:
         for product, header in columns.items():
             if product not in FIELDS:
-                _fail(v, f"columns.{product}", f"unknown product field (the fields are: "
-                                               f"{', '.join(FIELDS)})")
+                v.fail(f"columns.{product}", "unknown product field (the fields are: {fields})",
+                       fields=', '.join(FIELDS))
             elif not isinstance(header, str) or not header.strip():
-                _fail(v, f"columns.{product}", "must name a header of the file")
+                v.fail(f"columns.{product}", "must name a header of the file")
             else:
                 mapping[str(product)] = header.strip()
         for needed in ("serial", "read_on", "color_counter"):
             if needed not in columns:
-                _fail(v, f"columns.{needed}", "is required")
+                v.fail(f"columns.{needed}", "is required")
         has_mono, has_total = "mono_counter" in columns, "total_counter" in columns
         if has_mono == has_total:
-            _fail(v, "columns.mono_counter", "give mono_counter, or total_counter (mono = "
+            v.fail("columns.mono_counter", "give mono_counter, or total_counter (mono = "
                                              "total − color), but not both")
         if len(set(mapping.values())) != len(mapping):
-            _fail(v, "columns", "two product fields read the same header")
+            v.fail("columns", "two product fields read the same header")
     v.check()
     return Profile(name=name, columns=mapping, encoding=encoding or "utf-8",
                    delimiter=delimiter or ",", thousands=thousands, decimal=decimal,
@@ -194,8 +192,9 @@ def load(session: Session, name_or_path: str) -> Profile:
             text = path.read_text(encoding="utf-8")
         else:
             known = ", ".join(sorted(available(session)))
-            raise ValidationError("profile", f"no profile named {name_or_path!r} and no such "
-                                             f"YAML file (profiles: {known})")
+            raise ValidationError("profile", "no profile named {name_or_path!r} and no such "
+                                             "YAML file (profiles: {known})",
+                                  name_or_path=name_or_path, known=known)
     return parse_profile(text)
 
 

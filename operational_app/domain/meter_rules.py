@@ -37,7 +37,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy.orm import Session
 
 from operational_app.domain import settings
-from operational_app.domain.fields import Checker
+from operational_app.domain.fields import Checker, Refusal
+from operational_app.domain.messages import Msg, msg
 
 COUNTING = ("counted", "approved")  # the review statuses billing reads
 REVIEW_STATUSES = ("counted", "held", "approved", "rejected")
@@ -67,18 +68,18 @@ def parse_threshold(key: str, raw: object) -> Decimal | int:
         try:
             k = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"must be a number such as 3 or 2.5, not {text!r}") from None
+            raise Refusal("must be a number such as 3 or 2.5, not {text!r}", text=text) from None
         if not k.is_finite() or not Decimal("1.1") <= k <= Decimal(100):
-            raise ValueError("must be between 1.1 and 100")
+            raise Refusal("must be between 1.1 and 100")
         return k
     limits = {STUCK_DAYS.key: (1, 365), MISSING_READ_DAYS.key: (1, 28)}
     if key not in limits:
-        raise ValueError(f"unknown meter threshold {key!r}")
+        raise Refusal("unknown meter threshold {key!r}", key=key)
     if not text.isdigit():
-        raise ValueError(f"must be a whole number of days, not {text!r}")
+        raise Refusal("must be a whole number of days, not {text!r}", text=text)
     low, high = limits[key]
     if not low <= int(text) <= high:
-        raise ValueError(f"must be between {low} and {high} days")
+        raise Refusal("must be between {low} and {high} days", low=low, high=high)
     return int(text)
 
 
@@ -112,7 +113,7 @@ def set_threshold(session: Session, actor: str, *, key: str, value: object) -> o
     try:
         parse_threshold(key, value)
     except ValueError as exc:
-        v.fail(key, str(exc))
+        v.fail_with(key, exc)
     v.check()
     return settings.set_setting(session, actor, key=key, value=str(value).strip())
 
@@ -142,10 +143,16 @@ class Point:
     def counter(self, meter: str) -> int:
         return self.mono if meter == "mono" else self.color
 
-    def describe(self, meter: str) -> str:
-        what = "install counter" if self.is_install else (
-            "new meter's start" if self.reset else "reading")
-        return f"{what} of {self.read_on} ({meter} {self.counter(meter)})"
+    def describe(self, meter: str) -> Msg:
+        """"reading of 2025-03-01 (mono 1200)", as a message of its own (translated)."""
+        day, counter = self.read_on, self.counter(meter)
+        if self.is_install:
+            return msg("install counter of {day} ({meter} {counter})", day=day, meter=meter,
+                       counter=counter)
+        if self.reset:
+            return msg("new meter's start of {day} ({meter} {counter})", day=day, meter=meter,
+                       counter=counter)
+        return msg("reading of {day} ({meter} {counter})", day=day, meter=meter, counter=counter)
 
 
 def order_key(read_on: date, reset: bool, *, install: bool = False) -> tuple[date, int, int]:
@@ -252,24 +259,27 @@ def check_fits(v: Checker, serial: str, before: Point | None, after: Point | Non
             continue
         field = f"{meter}_counter"
         if after is None:
-            v.fail(field, f"{value} is lower than device {serial}'s previous {meter} counter "
-                          f"({low}, {_where(before)}); if the meter was replaced, record "
-                          "the new meter's first reading with meter_reset=true")
+            v.fail(field, "{value} is lower than device {serial}'s previous {meter} counter "
+                          "({low}, {where}); if the meter was replaced, record the new meter's "
+                          "first reading with {reset_field}=true", value=value, serial=serial,
+                   meter=meter, low=low, where=_where(before), reset_field="meter_reset")
         elif before is None or reset:
-            v.fail(field, f"{value} is above device {serial}'s next {meter} counter on the "
-                          f"same meter ({after.describe(meter)}): a new meter's start cannot "
-                          "exceed its later readings")
+            v.fail(field, "{value} is above device {serial}'s next {meter} counter on the same "
+                          "meter ({later}): a new meter's start cannot exceed its later "
+                          "readings", value=value, serial=serial, meter=meter,
+                   later=after.describe(meter))
         else:
-            v.fail(field, f"{value} does not fit between device {serial}'s readings dated "
-                          f"just before and just after it on the same meter: "
-                          f"{before.describe(meter)} and {after.describe(meter)}")
+            v.fail(field, "{value} does not fit between device {serial}'s readings dated just "
+                          "before and just after it on the same meter: {earlier} and "
+                          "{later}", value=value, serial=serial, earlier=before.describe(meter),
+                   later=after.describe(meter))
 
 
-def _where(point: Point | None) -> str:
+def _where(point: Point | None) -> Msg:
     if point is None:
-        return "none"
-    return f"install counter of {point.read_on}" if point.is_install else \
-        f"reading of {point.read_on}"
+        return msg("none")
+    return msg("install counter of {day}", day=point.read_on) if point.is_install else \
+        msg("reading of {day}", day=point.read_on)
 
 
 # --------------------------------------------------------------------------- hold

@@ -61,12 +61,14 @@ def check_ticket_opening(v: Checker, contract_no: str | None, contract: Contract
     """open_ticket's rules on the resolved contract and device (also the demo's bulk path)."""
     if contract is not None:
         if contract.activated_on is None:
-            v.fail("contract_number", f"contract '{contract_no}' is not activated yet")
+            v.fail("contract_number", "contract '{contract_no}' is not activated yet",
+                   contract_no=contract_no)
         else:
             v.not_before("opened_at", _day(opened), contract.activated_on,
                          "the contract's activation")
         if device is not None and device.contract_id != contract.id:
-            v.fail("serial", f"device '{device.serial}' is not on contract '{contract_no}'")
+            v.fail("serial", "device '{serial}' is not on contract '{contract_no}'",
+                   serial=device.serial, contract_no=contract_no)
     check_device_life(v, "opened_at", _day(opened), device)
 
 
@@ -106,11 +108,12 @@ def open_ticket(
 def check_first_response(v: Checker, ticket: Ticket, at: datetime | None) -> None:
     """respond_ticket's rules on a found ticket (also the demo's bulk path)."""
     if ticket.first_response_at is not None:
-        v.fail("first_response_at", f"the first response is already recorded "
-                                    f"({ticket.first_response_at})")
+        v.fail("first_response_at", "the first response is already recorded ({first_response_at})",
+               first_response_at=ticket.first_response_at)
     v.not_before("first_response_at", at, ticket.opened_at, "the ticket's opening")
     if ticket.resolved_at is not None and at is not None and at > ticket.resolved_at:
-        v.fail("first_response_at", f"must not be after the resolution ({ticket.resolved_at})")
+        v.fail("first_response_at", "must not be after the resolution ({resolved_at})",
+               resolved_at=ticket.resolved_at)
 
 
 def respond_ticket(
@@ -137,11 +140,11 @@ def check_pause(v: Checker, number: str | None, ticket: Ticket, at: datetime | N
                 pauses: Sequence[TicketPause]) -> None:
     """pause_ticket's rules on a found ticket and its pauses (also the demo's bulk path)."""
     if ticket.resolved_at is not None:
-        v.fail("ticket_number", f"ticket '{number}' is already resolved")
+        v.fail("ticket_number", "ticket '{number}' is already resolved", number=number)
     v.not_before("paused_at", at, ticket.opened_at, "the ticket's opening")
     if pauses and pauses[-1].resumed_at is None:
-        v.fail("ticket_number", f"ticket '{number}' is already paused (since "
-                                f"{pauses[-1].paused_at})")
+        v.fail("ticket_number", "ticket '{number}' is already paused (since {paused_at})",
+               number=number, paused_at=pauses[-1].paused_at)
     elif pauses:
         v.not_before("paused_at", at, pauses[-1].resumed_at, "the end of the previous pause")
 
@@ -164,7 +167,7 @@ def check_resume(v: Checker, number: str | None, at: datetime | None,
                  pauses: Sequence[TicketPause]) -> TicketPause | None:
     """resume_ticket's rules; returns the open pause (also the demo's bulk path)."""
     if not pauses or pauses[-1].resumed_at is not None:
-        v.fail("ticket_number", f"ticket '{number}' is not paused")
+        v.fail("ticket_number", "ticket '{number}' is not paused", number=number)
         return None
     pause = pauses[-1]
     v.not_before("resumed_at", at, pause.paused_at, "the start of the pause")
@@ -189,14 +192,16 @@ def check_resolution(v: Checker, number: str | None, ticket: Ticket, at: datetim
                      fix: bool | None, pauses: Sequence[TicketPause]) -> None:
     """resolve_ticket's rules on a found ticket and its pauses (also the demo's bulk path)."""
     if ticket.resolved_at is not None:
-        v.fail("resolved_at", f"the ticket is already resolved ({ticket.resolved_at})")
+        v.fail("resolved_at", "the ticket is already resolved ({resolved_at})",
+               resolved_at=ticket.resolved_at)
     if fix is None and ticket.ticket_type == "corrective" and not v.has_error(
             "first_time_fix"):
         v.fail("first_time_fix", "is required for corrective tickets")
     v.not_before("resolved_at", at, ticket.opened_at, "the ticket's opening")
     v.not_before("resolved_at", at, ticket.first_response_at, "the first response")
     if pauses and pauses[-1].resumed_at is None:
-        v.fail("ticket_number", f"ticket '{number}' is paused: resume it before resolving")
+        v.fail("ticket_number", "ticket '{number}' is paused: resume it before resolving",
+               number=number)
     elif pauses:
         v.not_before("resolved_at", at, pauses[-1].resumed_at, "the end of the last pause")
 
@@ -253,9 +258,10 @@ def resolve_ticket(
 def check_closing(v: Checker, number: str | None, ticket: Ticket, at: datetime | None) -> None:
     """close_ticket's rules on a found ticket (also the demo's bulk path)."""
     if ticket.closed_at is not None:
-        v.fail("closed_at", f"the ticket is already closed ({ticket.closed_at})")
+        v.fail("closed_at", "the ticket is already closed ({closed_at})",
+               closed_at=ticket.closed_at)
     if ticket.resolved_at is None:
-        v.fail("ticket_number", f"ticket '{number}' is not resolved yet")
+        v.fail("ticket_number", "ticket '{number}' is not resolved yet", number=number)
     v.not_before("closed_at", at, ticket.opened_at, "the ticket's opening")
     v.not_before("closed_at", at, ticket.resolved_at, "the resolution")
 
@@ -298,7 +304,7 @@ def create_maintenance_plan(
         existing = session.scalar(select(MaintenancePlan.id).where(
             MaintenancePlan.device_id == device.id))
         if existing is not None:
-            v.fail("serial", f"device '{serial_}' already has a maintenance plan")
+            v.fail("serial", "device '{serial}' already has a maintenance plan", serial=serial_)
     v.check()
     row = MaintenancePlan(device_id=device.id, interval_months=interval, starts_on=starts)
     return writes.insert(session, actor, row, serial_, "serial")
@@ -323,7 +329,7 @@ def check_visit_completion(v: Checker, visit: MaintenanceVisit, done: date | Non
                            device: Device | None) -> None:
     """complete_visit's rules on a found visit and its device (also the demo's bulk path)."""
     if visit.done_on is not None:
-        v.fail("done_on", f"the visit is already done ({visit.done_on})")
+        v.fail("done_on", "the visit is already done ({done_on})", done_on=visit.done_on)
     check_device_life(v, "done_on", done, device)
 
 
@@ -389,7 +395,8 @@ def request_consumable(
 def check_delivery(v: Checker, request: ConsumableRequest, at: datetime | None) -> None:
     """deliver_consumable's rules on a found request (also the demo's bulk path)."""
     if request.delivered_at is not None:
-        v.fail("delivered_at", f"the request is already delivered ({request.delivered_at})")
+        v.fail("delivered_at", "the request is already delivered ({delivered_at})",
+               delivered_at=request.delivered_at)
     v.not_before("delivered_at", at, request.requested_at, "the request")
 
 
@@ -439,7 +446,8 @@ def record_device_event(
             DeviceEvent.device_id == device.id, DeviceEvent.event_at == at,
             DeviceEvent.event_type == type_))
         if dup is not None:
-            v.fail("event_at", f"this {type_} event of device '{serial_}' at {at} already exists")
+            v.fail("event_at", "this {type} event of device '{serial}' at {at} already exists",
+                   type=type_, serial=serial_, at=at)
     v.check()
     row = DeviceEvent(device_id=device.id, event_type=type_, event_at=at)
     return writes.insert(session, actor, row, f"{serial_}:{type_}:{at.isoformat()}", "event_at")

@@ -25,8 +25,8 @@ MAX_DEVICES_DELTA = 10_000
 
 def _refuse_closed(v: Checker, contract: Contract | None) -> None:
     if contract is not None and contract.closed_on is not None:
-        v.fail("contract_number", f"contract '{contract.contract_number}' was closed on "
-                                  f"{contract.closed_on}")
+        v.fail("contract_number", "contract '{contract_number}' was closed on {closed_on}",
+               contract_number=contract.contract_number, closed_on=contract.closed_on)
 
 
 def record_review(
@@ -46,7 +46,8 @@ def record_review(
         dup = session.scalar(select(ContractReview.id).where(
             ContractReview.contract_id == contract.id, ContractReview.review_on == on))
         if dup is not None:
-            v.fail("review_on", f"a review of contract '{number}' on {on} already exists")
+            v.fail("review_on", "a review of contract '{number}' on {on} already exists",
+                   number=number, on=on)
     v.check()
     row = ContractReview(contract_id=contract.id, review_on=on, outcome=outcome_, notes=notes_)
     return writes.insert(session, actor, row, f"{number}:{on}", "review_on")
@@ -111,7 +112,8 @@ def amend_contract(
     if contract is not None:
         v.not_before("amended_on", on, contract.start_date, "the contract start")
         if on is not None and on > contract.end_date:
-            v.fail("amended_on", f"must be within the contract (it ends {contract.end_date})")
+            v.fail("amended_on", "must be within the contract (it ends {end_date})",
+                   end_date=contract.end_date)
     v.check()
     row = Amendment(amendment_number=amend_no, contract_id=contract.id, amended_on=on,
                     amendment_type=type_, devices_delta=delta, description=description_)
@@ -139,12 +141,13 @@ def close_contract(
         v.not_before("closed_on", closed, contract.activated_on or contract.start_date,
                      "the contract's activation or start")
         if closed is not None and closed > last_day_in_force(contract):
-            v.fail("closed_on", f"must be within the contract (it ends {contract.end_date})")
+            v.fail("closed_on", "must be within the contract (it ends {end_date})",
+                   end_date=contract.end_date)
         installed = session.scalar(select(func.count(Device.id)).where(
             Device.contract_id == contract.id)) or 0
         if retrieved > installed:
-            v.fail("devices_retrieved", f"is more than the {installed} devices installed under "
-                                        f"contract '{number}'")
+            v.fail("devices_retrieved", "is more than the {installed} devices installed under "
+                                        "contract '{number}'", installed=installed, number=number)
     v.check()
     row = Closure(contract_id=contract.id, closed_on=closed, reason=reason_,
                   devices_retrieved=retrieved)

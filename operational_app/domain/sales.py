@@ -155,10 +155,12 @@ def change_opportunity_stage(
         v.fail("lost_reason", "is only recorded when the opportunity is lost")
     if opp is not None and stage is not None:
         if opp.stage in CLOSED_STAGES:
-            v.fail("to_stage", f"the opportunity is already {opp.stage}: won and lost are final")
+            v.fail("to_stage", "the opportunity is already {stage}: won and lost are final",
+                   stage=opp.stage)
         elif _stage_rank(stage) <= _stage_rank(opp.stage):
-            v.fail("to_stage", f"cannot move from {opp.stage} to {stage}: stages only move "
-                               f"forward ({' → '.join(OPEN_STAGES)} → won | lost)")
+            v.fail("to_stage", "cannot move from {stage} to {to}: stages only move forward "
+                               "({stages} → won | lost)", stage=opp.stage, to=stage,
+                   stages=' → '.join(OPEN_STAGES))
     if opp is not None:
         v.not_before("changed_on", on, opp.created_on, "the opportunity's creation date")
         v.not_before("changed_on", on, _last_change_on(session, opp.id),
@@ -190,7 +192,7 @@ def _check_lines(v: Checker, lines: Any) -> list[dict[str, Any]]:
             continue
         extra = set(line) - {"line_type", "description", "quantity", "unit_price", "unit_cost"}
         if extra:
-            v.fail(f, f"unknown line fields: {', '.join(sorted(extra))}")
+            v.fail(f, "unknown line fields: {extra}", extra=', '.join(sorted(extra)))
         checked.append({
             "line_no": no,
             "line_type": v.choice(f"{f}.line_type", line.get("line_type"), LINE_TYPES),
@@ -235,7 +237,8 @@ def create_proposal(
     if opp is not None:
         v.not_before("proposed_on", on, opp.created_on, "the opportunity's creation date")
         if currency_ is not None and currency_ != opp.currency:
-            v.fail("currency", f"must be the opportunity's currency ({opp.currency})")
+            v.fail("currency", "must be the opportunity's currency ({currency})",
+                   currency=opp.currency)
     v.check()
     row = Proposal(proposal_code=code, opportunity_id=opp.id, proposed_on=on, price=price_,
                    cost=cost_, currency=currency_, status=status_)
@@ -258,7 +261,8 @@ def set_proposal_status(
     if proposal is not None and status_ is not None:
         allowed = PROPOSAL_MOVES.get(proposal.status, set())
         if status_ not in allowed:
-            v.fail("status", f"cannot change a {proposal.status} proposal to {status_}")
+            v.fail("status", "cannot change a {status} proposal to {to}", status=proposal.status,
+                   to=status_)
     v.check()
     return writes.update(session, actor, proposal, code, status=status_)
 
@@ -270,7 +274,7 @@ def withdraw_proposal(session: Session, actor: str, *, proposal_code: Any) -> Pr
     code = v.text("proposal_code", proposal_code, Proposal.proposal_code, required=True)
     proposal = v.known("proposal_code", code, find_proposal(session, code, lock=True), "proposal")
     if proposal is not None and proposal.status != "draft":
-        v.fail("proposal_code", f"only draft proposals can be withdrawn (this one is "
-                                f"{proposal.status})")
+        v.fail("proposal_code", "only draft proposals can be withdrawn (this one is {status})",
+               status=proposal.status)
     v.check()
     return writes.withdraw(session, actor, proposal, code)

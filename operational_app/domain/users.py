@@ -42,9 +42,9 @@ def _check_password(v: Checker, password: Any, username: str | None) -> str | No
         v.fail("password", "is required")
         return None
     if len(password) < MIN_PASSWORD:
-        v.fail("password", f"must be at least {MIN_PASSWORD} characters")
+        v.fail("password", "must be at least {minimum} characters", minimum=MIN_PASSWORD)
     elif len(password) > MAX_PASSWORD:
-        v.fail("password", f"must be at most {MAX_PASSWORD} characters")
+        v.fail("password", "must be at most {maximum} characters", maximum=MAX_PASSWORD)
     elif username is not None and password.lower() == username.lower():
         v.fail("password", "must not be the username")
     return password
@@ -66,7 +66,7 @@ def _check_role_area(v: Checker, role: Any, area: Any) -> tuple[str | None, str 
     role_ = v.choice("role", role, ROLES)
     area_ = v.choice("area", area, AREAS, required=False)
     if role_ == "operator" and area_ is None and not v.has_error("area"):
-        v.fail("area", f"is required for an operator ({', '.join(AREAS)})")
+        v.fail("area", "is required for an operator ({areas})", areas=', '.join(AREAS))
     if role_ is not None and role_ != "operator" and area_ is not None:
         v.fail("area", "only operators have an area")
     return role_, area_

@@ -30,7 +30,7 @@ def insert(session: Session, actor: str, row: Row, key: str, key_field: str) -> 
         session.flush()
     except IntegrityError as exc:
         raise ValidationError(
-            key_field, f"'{key}' already exists (written concurrently by another user)"
+            key_field, "'{key}' already exists (written concurrently by another user)", key=key
         ) from exc
     audit.created(session, actor, row, key)
     return row

@@ -17,6 +17,7 @@ from operational_app.csv_import.importer import MB, max_file_bytes
 from operational_app.domain import meter_batch, meter_profiles
 from operational_app.domain.errors import ValidationError
 from operational_app.domain.fields import check_actor
+from operational_app.domain.messages import Msg, msg
 from operational_app.meter_capture.reader import MAX_ERRORS, CellError, read_export
 from operational_app.store.engine import read_session, write_session
 
@@ -59,7 +60,7 @@ class _Discard(Exception):
     """Ends the transaction of a preview or a refused file: nothing is written."""
 
 
-def _general(report: MeterImport, reason: str) -> MeterImport:
+def _general(report: MeterImport, reason: Msg) -> MeterImport:
     report.errors.append(CellError(0, "", "", reason))
     return report
 
@@ -75,18 +76,22 @@ def import_meters(source: str | os.PathLike[str] | bytes, profile: str, *,
         with read_session(url) as session:
             prof = meter_profiles.load(session, profile)
     except ValidationError as exc:
-        return _general(report, "; ".join(e.reason if e.field in ("profile", "actor")
-                                          else f"{e.field}: {e.reason}" for e in exc.errors))
+        if len(exc.errors) == 1 and exc.errors[0].field in ("profile", "actor"):
+            return _general(report, exc.errors[0].message)
+        return _general(report, Msg(None, text="; ".join(
+            e.reason if e.field in ("profile", "actor") else f"{e.field}: {e.reason}"
+            for e in exc.errors)))
     report.profile = prof.name
     limit = max_bytes if max_bytes is not None else max_file_bytes()
     try:
         size = len(source) if isinstance(source, bytes) else os.stat(source).st_size
         if size > limit:
-            return _general(report, f"is too large: {size:,} bytes, the limit is {limit:,} "
-                                    f"({limit / MB:g} MB; SEITON_IMPORT_MAX_MB changes it)")
+            return _general(report, msg("is too large: {size:,} bytes, the limit is {limit:,} "
+                                        "({mb:g} MB; SEITON_IMPORT_MAX_MB changes it)",
+                                        size=size, limit=limit, mb=limit / MB))
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
     except OSError as exc:
-        return _general(report, f"cannot be read: {exc.strerror}")
+        return _general(report, msg("cannot be read: {strerror}", strerror=exc.strerror))
     export = read_export(data, prof)
     report.rows_read = len(export.rows)
     report.errors += export.errors
@@ -106,7 +111,8 @@ def import_meters(source: str | os.PathLike[str] | bytes, profile: str, *,
         pass
     except SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        return _general(report, f"the database refused the file, nothing was written: {first}")
+        return _general(report, msg("the database refused the file, nothing was written: "
+                                    "{first}", first=first))
     result = outcome[0]
     heads = prof.columns
     mono_head = heads.get("mono_counter") or heads["total_counter"]
@@ -115,7 +121,7 @@ def import_meters(source: str | os.PathLike[str] | bytes, profile: str, *,
         cells = export.cells.get(e.line)
         value = cells[_CELL[e.field]].strip() if cells and e.field in _CELL else ""
         if len(report.errors) < MAX_ERRORS:
-            report.errors.append(CellError(e.line, column, value, e.reason))
+            report.errors.append(CellError(e.line, column, value, e.message))
         else:
             report.errors_not_listed += 1
     report.errors.sort(key=lambda e: (e.line, e.column))

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from operational_app.domain import fields
 from operational_app.domain.billing import READING_SOURCES
+from operational_app.domain.messages import Msg, msg, of_exception, render
 from operational_app.domain.meter_batch import Row
 from operational_app.domain.meter_profiles import Profile
 
@@ -27,7 +28,24 @@ class CellError:
     line: int
     column: str  # the file's header ('' for the whole file)
     value: str
-    reason: str
+    message: Msg  # docs/conventions.md "Messages"
+
+    @property
+    def reason(self) -> str:
+        """The English text."""
+        return str(self.message)
+
+    def text(self, lang: str) -> str:
+        return self.message.render(lang)
+
+    def describe(self, lang: str) -> str:
+        """Where and what in `lang`: "línea 3, columna 'Contador', valor 'x': …"."""
+        where = render("line {line}", {"line": self.line}, lang)
+        if self.column:
+            where += ", " + render("column '{column}'", {"column": self.column}, lang)
+        if self.value != "":
+            where += ", " + render("value {value!r}", {"value": self.value}, lang)
+        return f"{where}: {self.text(lang)}"
 
     def __str__(self) -> str:
         where = f"line {self.line}"
@@ -67,8 +85,8 @@ def decode(data: bytes, profile: Profile, out: Export) -> str | None:
     if profile.encoding != "utf-8" and not data.isascii() and _is_utf8(data):
         first = next(i for i, b in enumerate(data) if b > 0x7F)
         out.error(CellError(_line_of(data, first), "", data[first:first + 2].hex(" "),
-                            f"the file is UTF-8, not {profile.encoding} as profile "
-                            f"{profile.name} says (accented letters would be garbled)"))
+                            msg("the file is UTF-8, not {encoding} as profile {name} says (accented letters would be garbled)",
+                                encoding=profile.encoding, name=profile.name)))
         return None
     try:
         text = data.decode(profile.encoding)
@@ -82,8 +100,8 @@ def decode(data: bytes, profile: Profile, out: Export) -> str | None:
         column = heads[index].strip() if line > 1 and 0 <= index < len(heads) else ""
         bad = data[exc.start:exc.end]
         out.error(CellError(line, column, bad.hex(" "),
-                            f"is not {profile.encoding} (byte offset {exc.start}): the file "
-                            f"is in another encoding than profile {profile.name} says"))
+                            msg("is not {encoding} (byte offset {start}): the file is in another encoding than profile {name} says",
+                                encoding=profile.encoding, start=exc.start, name=profile.name)))
         return None
     return text
 
@@ -102,12 +120,12 @@ class _Dates:
 
     def __init__(self, fmt: str) -> None:
         self.fmt = fmt
-        self.cache: dict[str, date | str] = {}
+        self.cache: dict[str, date | Msg] = {}
         # a format of the date alone, without spaces: the time part after a space or 'T'
         # can be cut before the cache (agents stamp each scan with its own minute)
         self.cut = not any(c in fmt for c in ("%H", "%I", "%M", "%S", "%p", " ", "T"))
 
-    def parse(self, raw: str) -> date | str:
+    def parse(self, raw: str) -> date | Msg:
         """The date, or the reason it is not one."""
         key = raw.strip()
         if self.cut:
@@ -117,9 +135,9 @@ class _Dates:
             found = self.cache[key] = self._parse(key)
         return found
 
-    def _parse(self, raw: str) -> date | str:
+    def _parse(self, raw: str) -> date | Msg:
         if not raw:
-            return "is required (the reading's date)"
+            return msg("is required (the reading's date)")
         candidates = [raw]
         for sep in (" ", "T"):
             if sep in raw:
@@ -130,28 +148,31 @@ class _Dates:
             except ValueError:
                 continue
             if not fields.MIN_DATE <= day <= fields.MAX_DATE:
-                return f"is out of range (between {fields.MIN_DATE} and {fields.MAX_DATE})"
+                return msg("is out of range (between {low} and {high})", low=fields.MIN_DATE,
+                           high=fields.MAX_DATE)
             return day
-        return f"does not match the profile's date format {self.fmt}"
+        return msg("does not match the profile's date format {fmt}", fmt=self.fmt)
 
 
-def counter(raw: str, profile: Profile) -> int | str:
+def counter(raw: str, profile: Profile) -> int | Msg:
     """A lifetime counter as the profile writes it ('21.900' with '.' thousands → 21900;
     '21900,00' with ',' decimals → 21900), or the reason it is not one."""
     text = raw.strip()
     if not text:
-        return "is required (a lifetime counter)"
+        return msg("is required (a lifetime counter)")
     if profile.thousands:
         text = text.replace(profile.thousands, "")
     whole, sep, fraction = text.partition(profile.decimal)
     if sep and fraction.strip("0"):
-        return "is not a whole page counter"
+        return msg("is not a whole page counter")
     if not whole.isdigit() or not whole.isascii():
-        return "is not a page counter (digits only" + (
-            f", '{profile.thousands}' between thousands" if profile.thousands else "") + ")"
+        if profile.thousands:
+            return msg("is not a page counter (digits only, '{thousands}' between thousands)",
+                       thousands=profile.thousands)
+        return msg("is not a page counter (digits only)")
     number = int(whole)
     if number > fields.BIGINT_MAX:
-        return "is too large for a page counter"
+        return msg("is too large for a page counter")
     return number
 
 
@@ -170,11 +191,11 @@ def read_export(data: bytes, profile: Profile, *, limit: int | None = None) -> E
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        out.error(CellError(out.header_line, "", "", f"malformed CSV: {exc}"))
+        out.error(CellError(out.header_line, "", "", msg("malformed CSV: {exc}", exc=exc)))
         return out
     if header is None:
-        out.error(CellError(out.header_line, "", "", "the file has no header row (after "
-                                                     f"{profile.skip_rows} line(s) skipped)"))
+        out.error(CellError(out.header_line, "", "", msg("the file has no header row (after {skip_rows} line(s) skipped)",
+                                                         skip_rows=profile.skip_rows)))
         return out
     out.header = [h.strip() for h in header]
     index: dict[str, int] = {}
@@ -184,8 +205,8 @@ def read_export(data: bytes, profile: Profile, *, limit: int | None = None) -> E
         elif product not in OPTIONAL:
             shown = "; ".join(out.header[:8]) + ("; …" if len(out.header) > 8 else "")
             out.error(CellError(out.header_line, head, head,
-                                f"profile {profile.name} reads this column ({product}) but the "
-                                f"file's header has no such column (it has: {shown})"))
+                                msg("profile {name} reads this column ({product}) but the file's header has no such column (it has: {shown})",
+                                    name=profile.name, product=product, shown=shown)))
     if out.errors:
         return out
     dates = _Dates(profile.date_format)
@@ -208,26 +229,25 @@ def read_export(data: bytes, profile: Profile, *, limit: int | None = None) -> E
             rows += 1
             if len(cells) < width:
                 missing = [h for p, h in head_of.items() if index.get(p, -1) >= len(cells)]
-                out.error(CellError(line, missing[0], "", f"the row has {len(cells)} cells: "
-                                                          "no cell for this column"))
+                out.error(CellError(line, missing[0], "", msg("the row has {length} cells: no cell for this column",
+                                                              length=len(cells))))
                 continue
             serial, raw_read = cells[i_serial].strip(), cells[i_read]
             raw_mono, raw_color = cells[i_mono], cells[i_color]
             bad = False
             if not serial:
-                out.error(CellError(line, head_of["serial"], "", "is required (the device's "
-                                                                 "serial number)"))
+                out.error(CellError(line, head_of["serial"], "", msg("is required (the device's serial number)")))
                 bad = True
             day = dates.parse(raw_read)
-            if isinstance(day, str):
+            if isinstance(day, Msg):
                 out.error(CellError(line, head_of["read_on"], raw_read, day))
                 bad = True
             mono = counter(raw_mono, profile)
-            if isinstance(mono, str):
+            if isinstance(mono, Msg):
                 out.error(CellError(line, head_of[mono_field], raw_mono, mono))
                 bad = True
             color = counter(raw_color, profile)
-            if isinstance(color, str):
+            if isinstance(color, Msg):
                 out.error(CellError(line, head_of["color_counter"], raw_color, color))
                 bad = True
             reset, source = False, profile.source
@@ -235,27 +255,28 @@ def read_export(data: bytes, profile: Profile, *, limit: int | None = None) -> E
                 try:
                     reset = bool(fields.parse_bool(cells[i_reset]))
                 except ValueError as exc:
-                    out.error(CellError(line, head_of["meter_reset"], cells[i_reset], str(exc)))
+                    out.error(CellError(line, head_of["meter_reset"], cells[i_reset],
+                                        of_exception(exc)))
                     bad = True
             if i_source is not None and cells[i_source].strip():
                 source = cells[i_source].strip()
                 if source not in READING_SOURCES:
                     out.error(CellError(line, head_of["source"], source,
-                                        f"must be one of {', '.join(READING_SOURCES)}"))
+                                        msg("must be one of {options}",
+                                            options=', '.join(READING_SOURCES))))
                     bad = True
             if bad:
                 continue
             if profile.uses_total:
                 if color > mono:
                     out.error(CellError(line, head_of["color_counter"], raw_color,
-                                        f"the colour counter exceeds the total counter "
-                                        f"({raw_mono.strip()}): mono = total − color would be "
-                                        "negative"))
+                                        msg("the colour counter exceeds the total counter ({raw_mono}): mono = total − color would be negative",
+                                            raw_mono=raw_mono.strip())))
                     continue
                 mono -= color
             out.rows.append(Row(line, serial, day, mono, color, source, reset))
             out.cells[line] = (serial, raw_read, raw_mono, raw_color)
     except csv.Error as exc:
-        out.error(CellError(previous_end + 1, "", "", f"malformed CSV: {exc} (check the "
-                                                      "quotes)"))
+        out.error(CellError(previous_end + 1, "", "", msg("malformed CSV: {exc} (check the quotes)",
+                                                          exc=exc)))
     return out

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from operational_app.domain import billing_run, fields
 from operational_app.domain.errors import ValidationError
-from operational_app.pages.forms import current_actor
+from operational_app.pages.forms import current_actor, label
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import Contract, CreditNote, Invoice
 from seiton.webapp import auth
-from seiton.webapp.i18n import register, t
+from seiton.webapp.i18n import lang, register, t
 from seiton.webapp.registry import may_record, running_page
 
 register({
@@ -99,7 +99,7 @@ def _documents(period: date) -> tuple[pd.DataFrame, dict[str, list[dict]]]:
 
 def _show_errors(exc: ValidationError) -> None:
     for err in exc.errors:
-        st.error(f"{err.field}: {err.reason}")
+        st.error(f"{label(err.field)}: {err.text(lang())}")
 
 
 def _run(user: str, period: date, *, post: bool, dry_run: bool, issue: date,

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from operational_app.cfdi import build, export
 from operational_app.domain import fiscal
 from operational_app.domain.errors import ValidationError
-from operational_app.pages.forms import current_actor, display_frame
+from operational_app.pages.forms import current_actor, display_frame, label
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import CfdiCancellation, CfdiDocument, Contract, Invoice
 from seiton.webapp.formats import fmt_money
-from seiton.webapp.i18n import STRINGS, register, t
+from seiton.webapp.i18n import STRINGS, lang, register, t
 
 register({
     "cfdi_title": {"es": "CFDI", "en": "CFDI"},
@@ -219,6 +219,6 @@ def render_fiscal() -> None:
         except ValidationError as exc:
             for err in exc.errors:  # the field by the label the form shows
                 key = f"fiscal_{err.field}"
-                st.error(f"{t(key) if key in STRINGS else err.field}: {err.reason}")
+                st.error(f"{t(key) if key in STRINGS else label(err.field)}: {err.text(lang())}")
             return
         st.success(t("fiscal_saved"))

@@ -22,7 +22,7 @@ from operational_app.csv_import.formats import FORMATS, IMPORT_ORDER, format_for
 from operational_app.pages import queries
 from operational_app.pages.forms import current_actor, md
 from seiton.webapp import auth
-from seiton.webapp.i18n import register, t
+from seiton.webapp.i18n import lang, register, t
 from seiton.webapp.registry import PageSpec, can_open
 
 register({
@@ -165,7 +165,7 @@ def _show_report(report: Any, title: str) -> None:
     } for f in report.files])
     if not summary.empty:
         st.dataframe(summary, hide_index=True, key=f"imp-summary-{title}")
-    errors = [e.as_dict() for e in report.errors]
+    errors = [e.as_dict(lang()) for e in report.errors]
     if errors:
         st.error(t("imp_errors"), icon=":material/error:")
         frame = pd.DataFrame(errors).rename(columns={
@@ -178,7 +178,7 @@ def _show_report(report: Any, title: str) -> None:
                 st.dataframe(pd.DataFrame([{
                     t("imp_line"): r.line, t("imp_status"): _label(r.status),
                     t("imp_key"): r.key,
-                    t("imp_reason"): "; ".join(e.reason for e in r.errors)} for r in f.rows]),
+                    t("imp_reason"): "; ".join(e.text(lang()) for e in r.errors)} for r in f.rows]),
                     hide_index=True, key=f"imp-rows-{title}-{f.file}")
 
 
@@ -240,7 +240,7 @@ def agent_exports(allowed: set[str]) -> None:
     if report.errors:
         st.dataframe(pd.DataFrame([{
             t("imp_line"): e.line, t("imp_column"): e.column, t("imp_agent_value"): e.value,
-            t("imp_reason"): e.reason} for e in report.errors]),
+            t("imp_reason"): e.text(lang())} for e in report.errors]),
             hide_index=True, key="importar-exp-errores")
 
 

@@ -21,7 +21,7 @@ from operational_app.meter_capture.reader import read_export
 from operational_app.pages import queries
 from operational_app.pages.forms import EntryForm, current_actor, md, records_table, success
 from operational_app.store.engine import read_session, write_session
-from seiton.webapp.i18n import register, t
+from seiton.webapp.i18n import lang, register, t
 
 register({
     "mc_review_title": {"es": "Revisión de lecturas", "en": "Meter-read review"},
@@ -252,7 +252,8 @@ def profiles_page() -> None:
         profile = meter_profiles.parse_profile(text)
     except ValidationError as exc:
         st.error(t("mc_profile_errors") + "\n\n" + "\n".join(
-            f"- **{md(e.field)}**: {md(e.reason)}" for e in exc.errors), icon=":material/error:")
+            f"- **{md(e.field)}**: {md(e.text(lang()))}" for e in exc.errors),
+                 icon=":material/error:")
         return
     if preview and sample is not None:
         export = read_export(sample.getvalue(), profile, limit=PREVIEW_ROWS)
@@ -264,7 +265,7 @@ def profiles_page() -> None:
         if export.errors:
             st.error(t("mc_preview_errors"), icon=":material/error:")
             st.dataframe(pd.DataFrame([{"line": e.line, "column": e.column, "value": e.value,
-                                        "reason": e.reason} for e in export.errors]),
+                                        "reason": e.text(lang())} for e in export.errors]),
                          hide_index=True, key="perfiles-errores")
     if save:
         try:
@@ -273,7 +274,7 @@ def profiles_page() -> None:
                 name = row.name
         except ValidationError as exc:
             st.error(t("entry_not_saved") + "\n\n" + "\n".join(
-                f"- **{md(e.field)}**: {md(e.reason)}" for e in exc.errors),
+                f"- **{md(e.field)}**: {md(e.text(lang()))}" for e in exc.errors),
                 icon=":material/error:")
         else:
             st.success(success(t("mc_profile_saved"), name), icon=":material/check_circle:")

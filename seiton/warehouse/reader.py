@@ -21,9 +21,11 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from operational_app.domain import messages
 from seiton.config import PROJECT_ROOT, load_settings
 
 
@@ -32,7 +34,24 @@ class WarehouseUnavailable(RuntimeError):
 
 
 class QueryRefused(ValueError):
-    """The query is not a single read-only SELECT, or touches what the sandbox forbids."""
+    """The query is not a single read-only SELECT, or touches what the sandbox forbids.
+
+    Carries its English `template` and `params` (docs/conventions.md "Messages"): `str()` is
+    the English text, `text(lang)` the console's message in the user's language."""
+
+    def __init__(self, template: str, /, **params: Any):
+        self.template, self.params = template, params
+        super().__init__(messages.render(template, params))
+
+    def text(self, lang: str) -> str:
+        return messages.render(self.template, self.params, lang)
+
+    def as_reply(self) -> dict[str, Any]:
+        """For the worker's JSON reply: the params as JSON values."""
+        plain = (str, int, float, bool, type(None))
+        return {"refused": str(self), "template": self.template,
+                "params": {k: v if isinstance(v, plain) else str(v)
+                           for k, v in self.params.items()}}
 
 
 class QueryFailed(RuntimeError):
@@ -102,11 +121,11 @@ ALLOWED_STATEMENTS = {"SELECT"}
 def check_read_only(sql: str, con: duckdb.DuckDBPyConnection) -> str:
     """Refuse anything but exactly one SELECT calling no denied function; returns its SQL."""
     if len(sql) > MAX_QUERY_CHARS:
-        raise QueryRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+        raise QueryRefused("the query is longer than {limit:,} characters", limit=MAX_QUERY_CHARS)
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
-        raise QueryRefused(f"cannot parse the query: {_first_line(exc)}") from exc
+        raise QueryRefused("cannot parse the query: {error}", error=_first_line(exc)) from exc
     if len(statements) != 1:
         raise QueryRefused("exactly one statement is allowed")
     kind = statements[0].type.name
@@ -114,11 +133,12 @@ def check_read_only(sql: str, con: duckdb.DuckDBPyConnection) -> str:
         raise QueryRefused("exactly one statement is allowed (a PIVOT needs an explicit "
                            "list: `pivot t on col in ('a', 'b') using sum(x)`)")
     if kind not in ALLOWED_STATEMENTS:
-        raise QueryRefused(f"only SELECT queries are allowed (got {kind})")
+        raise QueryRefused("only SELECT queries are allowed (got {kind})", kind=kind)
     query = statements[0].query
     denied = sorted(n for n in called_functions(query, con) if is_denied_function(n))
     if denied:
-        raise QueryRefused(f"function not allowed in the console: {', '.join(denied)}")
+        raise QueryRefused("function not allowed in the console: {denied}",
+                           denied=', '.join(denied))
     return query
 
 
@@ -181,7 +201,7 @@ def run_query(sql: str, *, limit: int | None = None, path: Path | None = None,
         reason = "out of memory or crashed" if done.returncode else "no answer"
         raise QueryFailed(f"the query process ended without a result ({reason}, exit {done.returncode})")
     if "refused" in reply:
-        raise QueryRefused(reply["refused"])
+        raise QueryRefused(reply.get("template", reply["refused"]), **reply.get("params", {}))
     if "unavailable" in reply:
         raise WarehouseUnavailable(reply["unavailable"])
     if "timeout" in reply:
@@ -241,7 +261,7 @@ def _worker() -> None:
             rows = result.fetchmany(limit) if limit else result.fetchall()
         reply: dict = {"columns": columns, "rows": rows}
     except QueryRefused as exc:
-        reply = {"refused": str(exc)}
+        reply = exc.as_reply()
     except WarehouseUnavailable as exc:
         reply = {"unavailable": str(exc)}
     except duckdb.InterruptException:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from operational_app.domain import messages
+
 LANGS = {"es": "Español", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -64,5 +66,8 @@ def t(key: str) -> str:
 
 
 def register(strings: dict[str, dict[str, str]]) -> None:
-    """Pages add their own strings next to their code."""
+    """Pages add their own strings next to their code; the labels of fixed choices
+    ("opt_<value>") also name those values in messages (docs/conventions.md "Messages")."""
     STRINGS.update(strings)
+    messages.OPTION_LABELS.update({key.removeprefix("opt_"): entry
+                                   for key, entry in strings.items() if key.startswith("opt_")})

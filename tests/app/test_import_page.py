@@ -59,7 +59,8 @@ def test_refused_file_shows_line_and_column_and_writes_nothing(app_home):
     row = errors.iloc[0]
     assert row["Archivo"] == "meter_readings.csv"
     assert row["Línea"] == 3
-    assert row["Columna"] == "mono_counter"
+    assert row["Columna"] == "Contador mono"  # the column by its form label, in Spanish
+    assert "mono_counter" not in row["Motivo"] and "menor que" in row["Motivo"], row["Motivo"]
     assert at.button(key="importar-confirmar").disabled
     assert row_counts() == before
 

@@ -92,7 +92,7 @@ def test_a_bad_profile_is_named_and_not_saved(app_home):
     area.input(area.value.replace('date_format: "%d/%m/%Y"', 'date_format: "%H:%M"')).run()
     before = row_counts()
     at.button(key="perfiles-guardar").click().run()
-    assert any("a day, a month and a year" in e.value for e in at.error)
+    assert any("un día, un mes y un año" in e.value for e in at.error)  # in Spanish
     assert row_counts() == before
 
 

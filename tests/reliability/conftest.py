@@ -40,7 +40,8 @@ def seiton_env(home: Path, **extra: str) -> dict[str, str]:
     for key in ("SEITON_OPERATIONAL_URL", "SEITON_WAREHOUSE", "SEITON_DEMO_MODE"):
         env.pop(key, None)
     env.update(SEITON_HOME=str(home), PYTHONUNBUFFERED="1", SEITON_REFRESH_MINUTES="0",
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1")
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1",
+               SEITON_LANG="en")  # the tests read the CLI's English one-liners
     env.update(extra)
     return env
 
