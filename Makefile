@@ -44,7 +44,7 @@ browser: ## install Debian's chromium for the browser tests when missing (root)
 	  else echo "chromium missing: run 'sudo apt-get install -y chromium'"; exit 1; fi; }
 
 test: setup browser ## run every test: Python, dbt build with data and unit tests, browser
-	$(BIN)/pytest -q -n 2 --dist loadgroup
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 test-fast: setup ## the tests without the browser and end-to-end pipeline ones
 	$(BIN)/pytest -q -m "not e2e and not browser"

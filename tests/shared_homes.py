@@ -17,6 +17,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,26 +35,35 @@ def shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def ensure(root: Path, name: str) -> Path:
-    """The shared home `name`, built now unless a worker built it already."""
-    from tests.reliability.conftest import seiton
-
-    folder, scale, _ = HOMES[name]
+def once(root: Path, folder: str, build: Callable[[Path], dict]) -> Path:
+    """`root/folder/home`, made by `build(home)` unless a worker made it already (the file
+    lock makes the others wait; a builder that died half-way is started over)."""
     home = root / folder / "home"
     ready = home.parent / "ready.json"
     with open(root / f"{folder}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not ready.exists():
-            shutil.rmtree(home.parent, ignore_errors=True)  # a previous builder died half-way
+            shutil.rmtree(home.parent, ignore_errors=True)
             home.mkdir(parents=True)
-            t = time.perf_counter()
-            seiton(home, "init")
-            seiton(home, "demo-data", "--scale", scale, "--until", DEMO_UNTIL)
-            built = time.perf_counter()
-            seiton(home, "refresh", "--quiet")
-            ready.write_text(json.dumps({"generate_s": built - t,
-                                         "refresh_s": time.perf_counter() - built}))
+            ready.write_text(json.dumps(build(home)))
     return home
+
+
+def ensure(root: Path, name: str) -> Path:
+    """The shared demo home `name` (`HOMES`)."""
+    from tests.reliability.conftest import seiton
+
+    folder, scale, _ = HOMES[name]
+
+    def build(home: Path) -> dict:
+        t = time.perf_counter()
+        seiton(home, "init")
+        seiton(home, "demo-data", "--scale", scale, "--until", DEMO_UNTIL)
+        built = time.perf_counter()
+        seiton(home, "refresh", "--quiet")
+        return {"generate_s": built - t, "refresh_s": time.perf_counter() - built}
+
+    return once(root, folder, build)
 
 
 def prebuild(session: pytest.Session) -> None:

@@ -26,7 +26,6 @@ def test_ruff_reports_nothing() -> None:
 
 
 @pytest.mark.e2e  # compiles the whole dbt project (about a minute of CPU)
-@pytest.mark.xdist_group("sqlfluff")
 def test_sqlfluff_reports_nothing(tmp_path: Path) -> None:
     env = dict(os.environ, SEITON_BUILD_WAREHOUSE=str(tmp_path / "lint.duckdb"),
                DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"),

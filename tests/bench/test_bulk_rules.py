@@ -21,8 +21,9 @@ from sqlalchemy import create_engine, select
 from operational_app.store.models import Base
 from operational_app.store.types import ExactDecimal
 
-# one worker: the module's three generations are built once, not once per worker
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bulk")]
+# `make test` distributes by file (--dist loadfile): the module's three generations are
+# built once, on one worker
+pytestmark = [pytest.mark.e2e]
 
 UNTIL = date(2026, 10, 31)
 MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")

@@ -26,7 +26,7 @@ from tests.browser.conftest import App, start_server
 from tests.reliability import data
 from tests.reliability.conftest import copy_home, seiton, sqlite_url
 
-pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 VARIANTS = [PAYLOAD, "<script>alert(2)</script>", "<svg/onload=alert(3)>",

@@ -1,5 +1,5 @@
 """Fixtures of the collections tests: the tiny receivables business of
-collections_business.py, loaded, built and published once per session."""
+collections_business.py, loaded, built and published once per run."""
 
 from __future__ import annotations
 
@@ -12,10 +12,16 @@ from collections_business import run_cli, write_tiny_business
 
 @pytest.fixture(scope="session")
 def ar_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """SEITON_HOME with the tiny business loaded, built and published (treat as read-only)."""
+    """SEITON_HOME with the tiny business loaded, built and published (treat as read-only),
+    once per run: the xdist workers share it (tests/shared_homes.py)."""
+    from tests.shared_homes import once, shared_root
+
+    return once(shared_root(tmp_path_factory), "collections-business", _build)
+
+
+def _build(home: Path) -> dict:
     from operational_app.store.engine import dispose_engines
 
-    home = tmp_path_factory.mktemp("collections") / "home"
     keys = ("SEITON_HOME", "SEITON_OPERATIONAL_URL", "SEITON_WAREHOUSE")
     saved = {k: os.environ.get(k) for k in keys}
     os.environ["SEITON_HOME"] = str(home)
@@ -33,4 +39,4 @@ def ar_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    return home
+    return {}

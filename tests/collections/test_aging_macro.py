@@ -15,7 +15,7 @@ from collections_business import published, run_cli
 
 from seiton.warehouse.reader import run_query
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("collections")]
+pytestmark = [pytest.mark.e2e]
 
 CONTRACT = ["invoice_number", "account_code", "due_on", "open_amount", "days_past_due", "bucket"]
 AGING = "select {cols} from marts.ar_aging(date '{d}') order by invoice_number"

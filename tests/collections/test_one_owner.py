@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from seiton.warehouse.reader import run_query
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("collections")]
+pytestmark = [pytest.mark.e2e]
 
 # after every document of the tiny business: the warehouse's as-of rule sees them all
 LATER = "2027-01-01"

@@ -19,7 +19,7 @@ from streamlit.util import calc_hash
 
 from seiton.config import PROJECT_ROOT
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("collections")]
+pytestmark = [pytest.mark.e2e]
 
 MAIN = PROJECT_ROOT / "seiton" / "webapp" / "main.py"
 PAGE = "cobranza"

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from tests.e2e.conftest import run_cli
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo")]
+pytestmark = [pytest.mark.e2e]
 
 # docs/interfaces.md, "Published marts": the columns each relation must have.
 REQUIRED_COLUMNS = {

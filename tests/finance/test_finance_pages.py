@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import mart, open_page, rerun, table
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo")]
+pytestmark = [pytest.mark.e2e]
 
 CHARGE_COLUMNS = [  # mart column → the charges table's label
     ("fixed_fee_amount", "Cuota fija"), ("overage_mono_amount", "Excedente mono"),

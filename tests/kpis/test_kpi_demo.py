@@ -12,7 +12,7 @@ from seiton.config import DBT_PROJECT_DIR
 
 from .conftest import open_page
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo")]
+pytestmark = [pytest.mark.e2e]
 
 STAGES = {"sales", "formalization", "implementation", "operation", "billing", "renewal"}
 MIN_SHARE = 0.8  # the share of the last 12 months a KPI must have a value in

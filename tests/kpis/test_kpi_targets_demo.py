@@ -15,7 +15,7 @@ from operational_app.domain import fields, kpi_targets
 from operational_app.store.engine import write_session
 from tests.e2e.conftest import demo_copy, run_cli  # noqa: F401 - the shared demo's copy
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo")]
+pytestmark = [pytest.mark.e2e]
 
 CHANGE_MONTH = date(2026, 8, 1)  # the demo runs through October 2026
 NEW_TARGET, NEW_AMBER = "100", "99.9"  # out of reach: every month from M on turns red

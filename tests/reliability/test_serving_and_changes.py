@@ -33,7 +33,7 @@ from tests.reliability import data
 from tests.reliability.conftest import copy_home, count, published, seiton, sqlite_url
 from tests.reliability.probe import Probes
 
-pytestmark = [pytest.mark.e2e, pytest.mark.stress, pytest.mark.xdist_group("reliability-serving")]
+pytestmark = [pytest.mark.e2e, pytest.mark.stress]
 
 REFRESHES = count(3, 6)
 AS_OF = date(2026, 10, 31)  # the tiny demo's last business day (DEMO_UNTIL)

@@ -23,7 +23,7 @@ from operational_app.domain import billing, formalization, sales
 from operational_app.store.engine import dispose_engines, write_session
 from tests.reliability.conftest import copy_home, seiton, sqlite_url
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("data_issues")]
+pytestmark = [pytest.mark.e2e]
 
 
 def _month_start(day: date) -> date:
