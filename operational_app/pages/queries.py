@@ -394,14 +394,19 @@ def implementation_table(search: str = "") -> pd.DataFrame:
         frame = _frame(s, query.order_by(Contract.id.desc()).limit(TABLE_LIMIT))
         if frame.empty:
             return frame.drop(columns=["id"])
-        done: dict[int, list[str]] = defaultdict(list)
+        done: dict[int, list] = defaultdict(list)
         for cid, milestone, on in s.execute(
                 select(ImplementationMilestone.contract_id, ImplementationMilestone.milestone,
                        ImplementationMilestone.done_on)
                 .where(ImplementationMilestone.contract_id.in_(frame["id"].tolist()),
                        ImplementationMilestone.deleted_at.is_(None))):
-            done[cid].append(f"{milestone} {on}")
-        frame["milestone"] = [", ".join(sorted(done[c])) for c in frame["id"]]
+            done[cid].append((on, milestone))
+        # the milestones reached, in order, by their names and dates as people read them
+        from operational_app.pages.forms import option_label
+        from seiton.webapp.formats import fmt_date
+
+        frame["milestone"] = [", ".join(f"{option_label(m)} {fmt_date(on)}"
+                                        for on, m in sorted(done[c])) for c in frame["id"]]
         return frame.drop(columns=["id"])
     return read(build)
 
