@@ -1,5 +1,5 @@
 """The business calendar: Monday–Friday 09:00–18:00 America/Mexico_City, Mexican federal
-holidays excluded (docs/value-chain.md, "KPIs per stage": business hours).
+holidays excluded (docs/kpis.md, "Business hours (SLA clocks)").
 
 The one owner of the holidays in Python. The dates come from the `holidays` package (its
 `Mexico` calendar: the mandatory rest days of the Ley Federal del Trabajo, art. 74, with the

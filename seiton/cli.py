@@ -1,4 +1,4 @@
-"""`seiton` — the command line (docs/interfaces.md). Every command exits 0 on success and
+"""`seiton` — the command line (README.md, "The CLI"; docs/configuration.md). Every command exits 0 on success and
 non-zero with a one-line reason on failure."""
 
 from __future__ import annotations
@@ -372,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     bl.set_defaults(func=cmd_bill)
 
     m = sub.add_parser("import-meters", help="a fleet agent's meter export read through an "
-                                             "import profile (docs/meter-capture.md)")
+                                             "import profile (the admin page 'Perfiles de lecturas' keeps them)")
     m.add_argument("file")
     m.add_argument("--profile", required=True,
                    help="a stored profile's name (generic, fmaudit-es, kmnet-counters, …) or "

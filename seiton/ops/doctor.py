@@ -4,7 +4,7 @@ Checks, in order:
 - operational DB: reachable, and migrated to the latest schema (alembic head);
 - build warehouse: present and readable (skipped while a refresh holds it);
 - published warehouse: present, readable, one complete publish (every relation of its
-  manifest present with its row count), the marts of docs/interfaces.md present;
+  manifest present with its row count), the marts of docs/analysts.md present;
 - last refresh: succeeded, not older than --max-age-hours, not interrupted;
 - data issues: gaps in the reference data the warehouse published around (missing exchange
   rates, contracts without a price plan: `marts.fct_data_issues`, docs/data-issues.md) — a

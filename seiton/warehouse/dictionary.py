@@ -3,7 +3,7 @@
 What exists comes from the published file itself (tables, their real column types, the table
 macros); what it means comes from dbt's manifest.json (descriptions, lineage). A relation's
 value-chain stages are those of the operational tables it reads, transitively, through the
-seed `transaction_types` (every transaction type maps to one stage: docs/value-chain.md), unless
+seed `transaction_types` (every transaction type maps to one stage: docs/operational-app.md), unless
 the model says otherwise with `meta: {stage: ...}`.
 
 Publish calls `write_dictionary` while the new file is still private, so the dictionary

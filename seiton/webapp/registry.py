@@ -1,5 +1,5 @@
 """Which pages exist and who may open them, and who may record what on them
-(docs/interfaces.md, "Roles"; docs/operational-app.md, "Who records what").
+(docs/operational-app.md, "Pages and who sees them" and "Who records what").
 
 An operator sees the entry pages whose transaction types its area is responsible for;
 finance sees billing, reconciliation and collections; directors every dashboard and the
@@ -28,7 +28,7 @@ from operational_app.domain import reference
 STAGES = ("sales", "formalization", "implementation", "operation", "billing", "renewal")
 
 # The finance role records what the Finanzas area is responsible for, in the billing stage
-# only (docs/interfaces.md "Roles": finance sees billing, reconciliation and collections).
+# only (docs/operational-app.md "Pages and who sees them": finance sees billing, reconciliation and collections).
 FINANCE_AREA = "finanzas"
 FINANCE_STAGE = "billing"
 
@@ -258,7 +258,7 @@ register(PageSpec(
     kind="admin",
     icon=":material/account_balance:",
 ))
-# Meter capture (operational_app/pages/meter_capture.py, docs/meter-capture.md): the review of
+# Meter capture (operational_app/pages/meter_capture.py; operational_app/meter_capture/): the review of
 # held readings and the missing-reads list — readings are Operación's, so its operators see
 # it, plus finance (named: reviewing is a control over what Operación captured, a duty apart
 # from capturing) and admin — and the import profiles (admin).
