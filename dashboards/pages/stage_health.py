@@ -20,6 +20,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from dashboards import queries
+from seiton.webapp import formats
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -56,10 +57,6 @@ STATUS_COLORS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828"}
 NO_STATUS_COLOR = "#9e9e9e"
 # Streamlit's markdown colour names for the same statuses
 STATUS_MD = {"green": "green", "amber": "orange", "red": "red"}
-MONTHS_ES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-             "septiembre", "octubre", "noviembre", "diciembre")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
 DETAIL_PATH = "detalle-de-etapa"
 
 STAGES_SQL = """
@@ -116,10 +113,7 @@ def fmt_money(value) -> str:
 
 
 def month_label(value, short: bool = False) -> str:
-    day = pd.Timestamp(value).date()
-    names = MONTHS_ES if lang() == "es" else MONTHS_EN
-    name = names[day.month - 1]
-    return f"{name[:3]} {day.year}" if short else f"{name} {day.year}"
+    return formats.fmt_month(value, short=short)
 
 
 def target_text(row) -> str:

@@ -9,6 +9,8 @@ charts and exports call these functions instead of writing their own `f"{x:,.2f}
 - whole numbers and money: comma thousands, point decimals — the way Mexico writes them
   (es-MX) and the way English readers expect (en) — through babel, so a locale's rules are
   not typed by hand; money always with two decimals and `$`;
+- months: "octubre 2026" / "October 2026" (or "oct 2026" / "Oct 2026"), month names from
+  babel's locale data, never a hand-typed list;
 - a missing value is an em dash, never `None`, `nan`, `NaT` or `null`.
 """
 
@@ -19,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 
 from seiton.webapp.i18n import lang
@@ -79,6 +82,15 @@ def fmt_date(value: Any, language: str | None = None) -> str:
     if isinstance(day, datetime):
         day = day.date()
     return day.strftime(DATE_FORMATS.get(language or lang(), DATE_FORMATS["es"]))
+
+
+def fmt_month(value: Any, language: str | None = None, *, short: bool = False) -> str:
+    """A month as people name it: "octubre 2026" / "October 2026"; short: "oct 2026"."""
+    if is_missing(value) or value == "":
+        return MISSING
+    day = value if isinstance(value, date) else pd.Timestamp(value).to_pydatetime()
+    # LLLL: the stand-alone month name (nominative; "octubre", not "de octubre")
+    return babel_format_date(day, "LLL y" if short else "LLLL y", locale=_locale(language))
 
 
 def fmt_datetime(value: Any, language: str | None = None) -> str:

@@ -218,6 +218,20 @@ def test_numbers_are_written_as_in_mexico():
     assert fmt_money(1234.5) == "$1,234.50"
 
 
+@pytest.mark.parametrize(("lang", "long", "short"), [
+    ("es", "octubre 2026", "oct 2026"), ("en", "October 2026", "Oct 2026")])
+def test_month_names_are_babels_in_the_ui_language(monkeypatch, lang, long, short):
+    """No hand-typed month list: the names are the locale's (seiton/webapp/formats.py)."""
+    from dashboards.pages import stage_health
+    from seiton.webapp import formats
+
+    monkeypatch.setattr(formats, "lang", lambda: lang)
+    assert stage_health.month_label("2026-10-01") == long
+    assert stage_health.month_label("2026-10-01", short=True) == short
+    assert formats.fmt_month(None) == "—"
+    assert not hasattr(stage_health, "MONTHS_ES")
+
+
 def test_data_in_markdown_is_escaped():
     from dashboards.pages.stage_health import md_escape
 
