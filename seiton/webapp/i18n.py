@@ -1,12 +1,21 @@
-"""UI strings: Spanish by default (the company works in Spanish), English on a switch."""
+"""UI strings: Spanish by default (the company works in Spanish), English on a switch.
+
+The switch lives in the URL too (`?lang=en`), so a reload or a shared link opens in the
+language it was sent in (docs/conventions.md, "Shared links").
+"""
 
 from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
 
 import streamlit as st
 
 from operational_app.domain import messages
 
 LANGS = {"es": "Español", "en": "English"}
+DEFAULT_LANG = "es"
+LANG_PARAM = "lang"  # the URL parameter (?lang=es|en); the session key is "lang" too
 
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"es": "Seiton · Cadena de valor", "en": "Seiton · Value chain"},
@@ -55,7 +64,32 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def lang() -> str:
-    return st.session_state.get("lang", "es")
+    return st.session_state.get("lang", DEFAULT_LANG)
+
+
+def url_lang(query: Any, session: MutableMapping[str, Any]) -> None:
+    """Before the switch is drawn: a session's first run takes the URL's language (an
+    unknown value falls back to Spanish); later runs keep what the user chose."""
+    if "lang" not in session:
+        wanted = query.get(LANG_PARAM)
+        session["lang"] = wanted if wanted in LANGS else DEFAULT_LANG
+
+
+def write_url_lang(query: Any, chosen: str) -> None:
+    """After the switch: the URL names the language chosen. The default is written only
+    when the URL already names one, so Spanish links stay as they were; other parameters
+    (a dashboard's filters, dashboards/url_state.py) are not touched."""
+    current = query.get(LANG_PARAM)
+    if current == chosen or (current is None and chosen == DEFAULT_LANG):
+        return
+    query[LANG_PARAM] = chosen
+
+
+def language_switch() -> None:
+    """The sidebar's language box, kept in the URL."""
+    url_lang(st.query_params, st.session_state)
+    st.selectbox(t("language"), list(LANGS), format_func=LANGS.get, key="lang")
+    write_url_lang(st.query_params, st.session_state["lang"])
 
 
 def t(key: str) -> str:

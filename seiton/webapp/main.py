@@ -6,7 +6,7 @@ import streamlit as st
 
 from operational_app.pages import register_entry_pages
 from seiton.webapp import auth, layout
-from seiton.webapp.i18n import LANGS, t
+from seiton.webapp.i18n import language_switch, t
 from seiton.webapp.registry import PAGES, can_open, resolve, running
 
 register_entry_pages()  # the operational app's entry pages join the registry (idempotent)
@@ -52,7 +52,7 @@ def _login_then(key: str):
 def main() -> None:
     st.set_page_config(page_title="Seiton", layout="wide")
     with st.sidebar:
-        st.selectbox(t("language"), list(LANGS), format_func=LANGS.get, key="lang")
+        language_switch()
     user = auth.current_user()
     if user is None:
         # Every page's address answers with the login form, so a shared link (with its
