@@ -24,6 +24,7 @@ from operational_app.pages.forms import (
     success,
     today,
 )
+from seiton.webapp.formats import fmt_money, fmt_number
 from seiton.webapp.i18n import register, t
 
 register({
@@ -121,7 +122,10 @@ def readings_page() -> None:
             s, actor, serial=serial, read_on=read_on, mono_counter=mono, color_counter=color,
             source=source, meter_reset=reset),
             lambda row: success(t("bill_reading_held" if row.review_status == "held"
-                                  else "bill_reading_saved"), f"{serial} · {row.read_on}"))
+                                  else "bill_reading_saved"),
+                                (t("entry_device"), serial), row.read_on,
+                                (t("entry_mono_counter"), row.mono_counter),
+                                (t("entry_color_counter"), row.color_counter)))
     with st.expander(t("bill_withdraw_reading")), \
             EntryForm("retirar-lectura", submit_label=t("entry_withdraw")) as w:
         st.caption(t("bill_withdraw_help"))
@@ -131,7 +135,8 @@ def readings_page() -> None:
     if w.submitted:
         w.save(lambda s, actor: billing.withdraw_meter_reading(
             s, actor, serial=w_serial, read_on=w_read_on, meter_reset=w_reset),
-            lambda row: success(t("bill_reading_withdrawn"), f"{w_serial} · {row.read_on}"))
+            lambda row: success(t("bill_reading_withdrawn"), (t("entry_device"), w_serial),
+                                row.read_on))
 
     st.subheader(t("entry_latest_records"))
     records_table(queries.readings_table(search_box("lecturas-buscar")), key="lecturas-tabla",
@@ -192,8 +197,8 @@ def invoices_page() -> None:
         if x.submitted:
             x.save(lambda s, actor: billing.set_fx_rate(
                 s, actor, rate_date=rate_date, currency=fx_currency, mxn_per_unit=rate),
-                lambda row: success(t("bill_fx_saved"),
-                                    f"{row.currency} {row.rate_date} = {row.mxn_per_unit}"))
+                lambda row: success(t("bill_fx_saved"), row.rate_date,
+                                    f"1 {row.currency} = {fmt_number(row.mxn_per_unit, 4)} MXN"))
 
     st.subheader(t("entry_latest_records"))
     c1, c2 = st.columns([2, 1])
@@ -242,7 +247,7 @@ def payments_page() -> None:
             r.save(lambda s, actor: billing.reverse_payment(
                 s, actor, reversal_number=rev_number, payment_number=payment,
                 reversed_on=reversed_on, reason=reason),
-                lambda row: success(t("bill_reversed"), f"{payment} · {row.reversal_number}"))
+                lambda row: success(t("bill_reversed"), payment, row.reversal_number))
 
     st.subheader(t("entry_latest_records"))
     text = search_box("pagos-buscar")
@@ -285,7 +290,8 @@ def _apply_section() -> None:
         f.save(lambda s, actor: billing.apply_payment(
             s, actor, payment_number=payment, invoice_number=invoice, amount=amount,
             applied_on=applied_on),
-            lambda row: success(t("bill_applied"), f"{payment} → {invoice} · {row.amount:,.2f}"))
+            lambda row: success(t("bill_applied"), f"{payment} → {invoice}",
+                                fmt_money(row.amount)))
 
 
 # --------------------------------------------------------------------------- collections
@@ -309,7 +315,7 @@ def collections_page() -> None:
             s, actor, invoice_number=invoice, action_type=action, action_on=action_on,
             promised_on=promised_on, promised_amount=promised_amount, notes=notes),
             lambda row: success(t("bill_action_saved"),
-                                f"{invoice} · {option_label(row.action_type)}"))
+                                invoice, option_label(row.action_type), row.action_on))
 
     st.subheader(t("bill_overdue"))
     records_table(queries.overdue_invoices(), key="vencidas-tabla", limit=queries.TABLE_LIMIT)

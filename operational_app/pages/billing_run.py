@@ -14,10 +14,17 @@ from sqlalchemy import select
 
 from operational_app.domain import billing_run, fields
 from operational_app.domain.errors import ValidationError
-from operational_app.pages.forms import current_actor, label
+from operational_app.pages.forms import (
+    confirm_saved,
+    current_actor,
+    label,
+    show_confirmation,
+    success,
+)
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import Contract, CreditNote, Invoice
 from seiton.webapp import auth
+from seiton.webapp.formats import fmt_month
 from seiton.webapp.i18n import lang, register, t
 from seiton.webapp.registry import may_record, running_page
 
@@ -58,7 +65,10 @@ register({
     "brun_set_date": {"es": "Fecha de emisión propia de un borrador",
                       "en": "A draft's own issue date"},
     "brun_set_date_button": {"es": "Guardar la fecha", "en": "Save the date"},
-    "brun_done": {"es": "Hecho", "en": "Done"},
+    "brun_excluded": {"es": "Contrato excluido de la emisión",
+                      "en": "Contract left out of the run"},
+    "brun_lifted": {"es": "Exclusión quitada", "en": "Exclusion lifted"},
+    "brun_date_set": {"es": "Fecha de emisión guardada", "en": "Issue date saved"},
     "brun_working": {"es": "Corriendo la emisión…", "en": "Running the billing run…"},
 })
 
@@ -177,10 +187,14 @@ def render() -> None:
                 with write_session() as s:
                     billing_run.exclude(s, current_actor(), contract_number=contract,
                                         period=period, reason=reason)
-                st.success(t("brun_done"))
-                st.rerun()
             except ValidationError as exc:
-                _show_errors(exc)
+                _show_errors(exc)  # the form keeps what was typed
+            else:
+                confirm_saved("brun_exclude_form",
+                              success(t("brun_excluded"), contract, fmt_month(period), reason),
+                              ["brun_ex_contract", "brun_ex_reason"])
+    show_confirmation("brun_exclude_form")
+    show_confirmation("brun_lift")
     if excluded:
         lift = st.selectbox(t("brun_lift"), [t("brun_none"), *[e[0] for e in excluded]],
                             key="brun_lift")
@@ -189,9 +203,11 @@ def render() -> None:
                 with write_session() as s:
                     billing_run.lift_exclusion(s, current_actor(), contract_number=lift,
                                                period=period)
-                st.rerun()
             except ValidationError as exc:
                 _show_errors(exc)
+            else:
+                confirm_saved("brun_lift", success(t("brun_lifted"), lift, fmt_month(period)),
+                              ["brun_lift"])
     open_drafts = docs[docs["estado"] == "draft"] if not docs.empty else docs
     if not open_drafts.empty:
         with st.form("brun_date_form"):
@@ -204,6 +220,9 @@ def render() -> None:
                     with write_session() as s:
                         billing_run.set_issue_date(s, current_actor(),
                                                    draft_id=draft.split(" · ")[0], issued_on=day)
-                    st.success(t("brun_done"))
                 except ValidationError as exc:
                     _show_errors(exc)
+                else:
+                    confirm_saved("brun_date_form", success(t("brun_date_set"), draft, day),
+                                  ["brun_date_draft", "brun_date_day"])
+    show_confirmation("brun_date_form")

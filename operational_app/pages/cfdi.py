@@ -15,7 +15,14 @@ from sqlalchemy import select
 from operational_app.cfdi import build, export
 from operational_app.domain import fiscal
 from operational_app.domain.errors import ValidationError
-from operational_app.pages.forms import current_actor, display_frame, label
+from operational_app.pages.forms import (
+    confirm_saved,
+    current_actor,
+    display_frame,
+    label,
+    show_confirmation,
+    success,
+)
 from operational_app.store.engine import read_session, write_session
 from operational_app.store.models import CfdiCancellation, CfdiDocument, Contract, Invoice
 from seiton.webapp.formats import fmt_money
@@ -220,5 +227,10 @@ def render_fiscal() -> None:
             for err in exc.errors:  # the field by the label the form shows
                 key = f"fiscal_{err.field}"
                 st.error(f"{t(key) if key in STRINGS else label(err.field)}: {err.text(lang())}")
-            return
-        st.success(t("fiscal_saved"))
+            return  # the form keeps what was typed
+        # the boxes come back holding what is now stored (the one "clear + confirm")
+        rfc = values["issuer_rfc"].strip().upper() or config.rfc
+        confirm_saved("fiscal", success(t("fiscal_saved"), (t("fiscal_issuer_rfc"), rfc)),
+                      [f"fiscal_{k}" for k in _FISCAL_FIELDS]
+                      + [f"f{p}_{kind}" for p in "pu" for kind in fiscal.LINE_KINDS])
+    show_confirmation("fiscal")

@@ -18,6 +18,7 @@ from operational_app.pages.forms import (
     success,
     today,
 )
+from seiton.webapp.formats import fmt_int
 from seiton.webapp.i18n import register, t
 
 register({
@@ -117,7 +118,7 @@ def contracts_page() -> None:
                 fixed_monthly_fee=fee, included_mono_pages=mono_pages,
                 included_color_pages=color_pages, mono_rate=mono_rate, color_rate=color_rate,
                 minimum_monthly_charge=minimum),
-                lambda row: success(t("form_plan_saved"), f"{contract} · {row.effective_from}"))
+                lambda row: success(t("form_plan_saved"), contract, row.effective_from))
     with tabs[2]:
         with EntryForm("escalon") as e:
             contract_t = e.pick("contract_number", queries.picklist("contracts", "open"))
@@ -130,7 +131,8 @@ def contracts_page() -> None:
                 s, actor, contract_number=contract_t, effective_from=effective_t, meter=meter,
                 from_page=from_page, rate=rate),
                 lambda row: success(t("form_tier_saved"),
-                                    f"{contract_t} · {row.meter} ≥ {row.from_page}"))
+                                    contract_t,
+                                    f"{option_label(row.meter)} ≥ {fmt_int(row.from_page)}"))
     with tabs[3]:
         with EntryForm("sla") as a:
             contract_s = a.pick("contract_number", queries.picklist("contracts", "open"))
@@ -143,7 +145,7 @@ def contracts_page() -> None:
                 s, actor, contract_number=contract_s, effective_from=effective_s,
                 response_hours=response, resolution_hours=resolution,
                 uptime_target_pct=uptime),
-                lambda row: success(t("form_sla_saved"), f"{contract_s} · {row.effective_from}"))
+                lambda row: success(t("form_sla_saved"), contract_s, row.effective_from))
 
     st.subheader(t("entry_latest_records"))
     c1, c2 = st.columns([1, 2])
@@ -191,8 +193,8 @@ def approvals_page() -> None:
         f.save(lambda s, actor: formalization.decide_formalization_step(
             s, actor, contract_number=contract, step=step, decision=decision,
             decided_on=decided, notes=notes),
-            lambda row: success(t("form_decided"), f"{contract} · {option_label(row.step)} · "
-                                                   f"{option_label(row.decision)}"))
+            lambda row: success(t("form_decided"), contract, option_label(row.step),
+                                option_label(row.decision)))
     with right, EntryForm("activacion", t("form_activate"),
                           submit_label=t("form_activate_button")) as a:
         a.labels["contract_number"] = t("form_pick_contract")

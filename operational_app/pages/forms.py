@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,11 @@ register({
     "entry_all": {"es": "Todos", "en": "All"},
     "entry_no_records": {"es": "Sin registros.", "en": "No records."},
     "entry_yes": {"es": "Sí", "en": "Yes"},
+    # words of the confirmations ("Lectura registrada: equipo SN-0042 · 31/10/2026 · …")
+    "entry_device": {"es": "equipo", "en": "device"},
+    "entry_contract": {"es": "contrato", "en": "contract"},
+    "entry_mono_counter": {"es": "contador mono", "en": "mono counter"},
+    "entry_color_counter": {"es": "contador color", "en": "color counter"},
     "entry_no": {"es": "No", "en": "No"},
     "entry_showing_latest": {"es": "Se muestran los {n} más recientes.",
                        "en": "Showing the {n} most recent."},
@@ -128,6 +133,7 @@ class EntryForm:
         self.title = title
         self.submit_label = submit_label or t("entry_save")
         self.labels: dict[str, str] = dict(labels or {})
+        self.others: list[str] = []  # keys of the form's widgets not made by these methods
         self.submitted = False
         self._form: Any = None
 
@@ -145,13 +151,19 @@ class EntryForm:
             self.submitted = st.form_submit_button(self.submit_label, type="primary",
                                                    key=f"{self.key}-submit")
         self._form.__exit__(*exc)
-        flash = st.session_state.get(FLASH_KEY)
-        if flash and flash[0] == self.key:
-            st.session_state.pop(FLASH_KEY, None)
-            st.success(flash[1], icon=":material/check_circle:")
+        show_confirmation(self.key)
 
     def wkey(self, field: str) -> str:
         return f"{self.key}-{field}"
+
+    def track(self, key: str) -> str:
+        """A widget of the form drawn with st.* directly: cleared with the others on save."""
+        self.others.append(key)
+        return key
+
+    @property
+    def widget_keys(self) -> list[str]:
+        return [self.wkey(field) for field in self.labels] + self.others
 
     def _label(self, field: str, text: str | None) -> str:
         self.labels[field] = text or self.labels.get(field) or label(field)
@@ -239,11 +251,7 @@ class EntryForm:
 
         queries.invalidate()
         message = success(row) if callable(success) else success
-        st.session_state[FLASH_KEY] = (self.key, message)
-        for field in list(self.labels):
-            st.session_state.pop(self.wkey(field), None)
-        st.rerun()
-        return row  # pragma: no cover - st.rerun() does not return
+        confirm_saved(self.key, message, self.widget_keys)
 
     def field_label(self, field: str) -> str:
         if field in self.labels:
@@ -261,9 +269,37 @@ class EntryForm:
         st.error(t("entry_not_saved") + "\n\n" + "\n".join(lines), icon=":material/error:")
 
 
-def success(what: str, key: Any) -> str:
-    """A confirmation naming the record by its business key (escaped: keys are user text)."""
-    return f"{what}: **{md(key)}**"
+def confirm_saved(form: str, message: str, widget_keys: Iterable[str]) -> NoReturn:
+    """After a successful save — the one "clear + confirm" of every entry form: the form's
+    widgets are forgotten (the rerun draws them at their defaults, so a second click or a
+    value left in a box cannot record a second, wrong record) and the confirmation naming
+    the saved record shows under the form (`show_confirmation`). A refused save never calls
+    this: the form keeps its values for the user to fix (docs/operational-app.md)."""
+    st.session_state[FLASH_KEY] = (form, message)
+    for key in widget_keys:
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def show_confirmation(form: str) -> None:
+    """The confirmation `confirm_saved` left for `form`, shown once."""
+    flash = st.session_state.get(FLASH_KEY)
+    if flash and flash[0] == form:
+        st.session_state.pop(FLASH_KEY, None)
+        st.success(flash[1], icon=":material/check_circle:")
+
+
+def success(what: str, *parts: Any) -> str:
+    """A confirmation naming the saved record: "Lectura registrada: **equipo SN-0042 ·
+    31/10/2026 · contador mono 600,000**". Each part is a value or a `(word, value)` pair;
+    values are written as every table writes them (`display_value`: dates, numbers in the
+    language's format) and escaped (keys are user text)."""
+    shown = []
+    for part in parts:
+        word, value = part if isinstance(part, tuple) else (None, part)
+        text = str(display_value(value))
+        shown.append(f"{word} {text}" if word else text)
+    return f"{what}: **{md(' · '.join(shown))}**"
 
 
 def _money_columns() -> frozenset[str]:

@@ -52,7 +52,7 @@ def plans_page() -> None:
             f.save(lambda s, actor: implementation.plan_implementation(
                 s, actor, contract_number=contract, planned_on=planned,
                 planned_go_live=go_live),
-                lambda row: success(t("impl_plan_saved"), f"{contract} → {row.planned_go_live}"))
+                lambda row: success(t("impl_plan_saved"), contract, row.planned_go_live))
     with milestone_tab:
         with EntryForm("hito") as m:
             contract_m = m.pick("contract_number", queries.picklist("contracts", "active"))
@@ -64,7 +64,7 @@ def plans_page() -> None:
                 s, actor, contract_number=contract_m, milestone=milestone, done_on=done,
                 notes=notes),
                 lambda row: success(t("impl_milestone_saved"),
-                                    f"{contract_m} · {option_label(row.milestone)}"))
+                                    contract_m, option_label(row.milestone), row.done_on))
     with withdraw_tab:
         with EntryForm("retirar-hito", submit_label=t("entry_withdraw")) as w:
             w_contract = w.pick("contract_number", queries.picklist("contracts", "active"))
@@ -73,7 +73,7 @@ def plans_page() -> None:
             w.save(lambda s, actor: implementation.withdraw_milestone(
                 s, actor, contract_number=w_contract, milestone=w_milestone),
                 lambda row: success(t("impl_milestone_withdrawn"),
-                                    f"{w_contract} · {option_label(row.milestone)}"))
+                                    w_contract, option_label(row.milestone)))
 
     st.subheader(t("entry_latest_records"))
     records_table(queries.implementation_table(search_box("planes-buscar")),
@@ -101,7 +101,8 @@ def devices_page() -> None:
                 s, actor, serial=serial, contract_number=contract, installed_on=installed,
                 install_mono_counter=mono, install_color_counter=color, model=model,
                 is_color=is_color, site=site),
-                lambda row: success(t("impl_installed"), row.serial))
+                lambda row: success(t("impl_installed"), (t("entry_device"), row.serial),
+                                    (t("entry_contract"), contract), row.installed_on))
     with remove_tab:
         with EntryForm("retiro") as r:
             serial_r = r.pick("serial", queries.picklist("devices", "installed"))
@@ -109,7 +110,8 @@ def devices_page() -> None:
         if r.submitted:
             r.save(lambda s, actor: implementation.remove_device(
                 s, actor, serial=serial_r, removed_on=removed),
-                lambda row: success(t("impl_removed"), row.serial))
+                lambda row: success(t("impl_removed"), (t("entry_device"), row.serial),
+                                    row.removed_on))
 
     st.subheader(t("entry_latest_records"))
     c1, c2 = st.columns([2, 1])

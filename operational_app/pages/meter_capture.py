@@ -19,7 +19,15 @@ from operational_app.domain import billing, meter_profiles, meter_rules
 from operational_app.domain.errors import ValidationError
 from operational_app.meter_capture.reader import read_export
 from operational_app.pages import queries
-from operational_app.pages.forms import EntryForm, current_actor, md, records_table, success
+from operational_app.pages.forms import (
+    EntryForm,
+    confirm_saved,
+    current_actor,
+    md,
+    records_table,
+    show_confirmation,
+    success,
+)
 from operational_app.store.engine import read_session, write_session
 from seiton.webapp.i18n import lang, register, t
 
@@ -171,9 +179,10 @@ def review_page() -> None:
         keys = [f"{r.serial} · {r.read_on}" + (" · reset" if r.meter_reset else "")
                 for r in held.itertuples()]
         with EntryForm("revision", t("mc_decide"), submit_label=t("mc_decide_submit")) as f:
-            choice = st.selectbox(t("mc_reading"), keys, key="revision-lectura")
+            choice = st.selectbox(t("mc_reading"), keys, key=f.track("revision-lectura"))
             decision = st.radio(t("mc_decision"), ("approve", "reject"), horizontal=True,
-                                format_func=lambda v: t(f"mc_{v}"), key="revision-decision")
+                                format_func=lambda v: t(f"mc_{v}"),
+                                key=f.track("revision-decision"))
             note = f.text("note", label_text=t("mc_note"))
         if f.submitted and choice is not None:
             row = held.iloc[keys.index(choice)]
@@ -182,7 +191,8 @@ def review_page() -> None:
             f.save(lambda s, actor: fn(s, actor, serial=row["serial"], read_on=row["read_on"],
                                        meter_reset=bool(row["meter_reset"]), note=note or None),
                    lambda r: success(t("mc_rejected" if reject else "mc_approved"),
-                                     f"{row['serial']} · {r.read_on}"))
+                                     (t("entry_device"), row["serial"]), r.read_on))
+    show_confirmation("revision")  # also when that was the last held reading (no form left)
     st.subheader(t("mc_decisions"))
     records_table(recent_decisions(), key="revision-decisiones", translate=("review_status",))
     missing_reads_section(th.missing_read_days)
@@ -222,13 +232,21 @@ def missing_reads_section(days: int) -> None:
 # --------------------------------------------------------------------------- admin
 
 
+SAVED_PROFILE = "_perfiles_guardado"
+
+
 def profiles_page() -> None:
     st.title(t("mc_profiles_title"))
     st.caption(t("mc_profiles_intro"))
     with read_session(queries._url()) as s:  # noqa: SLF001
         available = meter_profiles.available(s)
     names = [t("mc_new_profile"), *available]
-    picked = st.selectbox(t("mc_profile"), names, index=1 if available else 0,
+    index = 1 if available else 0
+    saved = st.session_state.pop(SAVED_PROFILE, None)
+    if saved in available:  # the profile just saved: the box comes back on it
+        st.session_state.pop("perfiles-perfil", None)
+        index = names.index(saved)
+    picked = st.selectbox(t("mc_profile"), names, index=index,
                           key="perfiles-perfil")
     start = available.get(picked, "name: mi-perfil\nencoding: utf-8\ndelimiter: \",\"\n"
                                   "date_format: \"%Y-%m-%d\"\ncolumns:\n  serial: Serial\n"
@@ -277,7 +295,10 @@ def profiles_page() -> None:
                 f"- **{md(e.field)}**: {md(e.text(lang()))}" for e in exc.errors),
                 icon=":material/error:")
         else:
-            st.success(success(t("mc_profile_saved"), name), icon=":material/check_circle:")
+            # the editor comes back on the saved profile, as stored (the one "clear + confirm")
+            st.session_state[SAVED_PROFILE] = name
+            confirm_saved("perfiles", success(t("mc_profile_saved"), name), [editor])
+    show_confirmation("perfiles")
     thresholds_form()
 
 

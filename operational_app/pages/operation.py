@@ -128,7 +128,7 @@ def tickets_page() -> None:
                 kwargs["first_time_fix"] = {"yes": True, "no": False}.get(ftf)
                 kwargs.update(test_mono_pages=test_mono, test_color_pages=test_color)
             a.save(lambda s, actor: fn(s, actor, **kwargs),
-                   success(t("op_ticket_updated"), f"{ticket} · {option_label(action)}"))
+                   success(t("op_ticket_updated"), ticket, option_label(action)))
     with withdraw_tab:
         with EntryForm("retirar-ticket", submit_label=t("entry_withdraw")) as w:
             w_ticket = w.pick("ticket_number", queries.picklist("tickets"))
@@ -160,7 +160,7 @@ def maintenance_page() -> None:
         if f.submitted:
             f.save(lambda s, actor: operation.schedule_visit(
                 s, actor, visit_code=code, serial=serial, due_on=due),
-                lambda row: success(t("op_visit_scheduled"), row.visit_code))
+                lambda row: success(t("op_visit_scheduled"), row.visit_code, row.due_on))
     with tabs[1]:
         with EntryForm("visita-hecha") as d:
             visit = d.pick("visit_code", queries.picklist("visits"))
@@ -174,7 +174,7 @@ def maintenance_page() -> None:
             d.save(lambda s, actor: operation.complete_visit(
                 s, actor, visit_code=visit, done_on=done, test_mono_pages=v_mono,
                 test_color_pages=v_color),
-                lambda row: success(t("op_visit_done"), row.visit_code))
+                lambda row: success(t("op_visit_done"), row.visit_code, row.done_on))
     with tabs[2]:
         with EntryForm("plan-mant") as p:
             serial_p = p.pick("serial", queries.picklist("devices", "installed"))
@@ -183,7 +183,7 @@ def maintenance_page() -> None:
         if p.submitted:
             p.save(lambda s, actor: operation.create_maintenance_plan(
                 s, actor, serial=serial_p, interval_months=interval, starts_on=starts),
-                lambda row: success(t("op_plan_saved"), serial_p))
+                lambda row: success(t("op_plan_saved"), (t("entry_device"), serial_p)))
     with tabs[3]:
         with EntryForm("retirar-visita", submit_label=t("entry_withdraw")) as w:
             w_visit = w.pick("visit_code", queries.picklist("visits"))
@@ -255,7 +255,8 @@ def monitoring_page() -> None:
         f.save(lambda s, actor: operation.record_device_event(
             s, actor, serial=serial, event_type=event_type, event_at=event_at),
             lambda row: success(t("op_event_saved"),
-                                f"{serial} · {option_label(row.event_type)} · {row.event_at}"))
+                                (t("entry_device"), serial), option_label(row.event_type),
+                                row.event_at))
 
     st.subheader(t("entry_latest_records"))
     frame = queries.events_table(search_box("eventos-buscar"))

@@ -13,6 +13,7 @@ from operational_app.pages.forms import (
     search_box,
     success,
 )
+from seiton.webapp.formats import fmt_date
 from seiton.webapp.i18n import register, t
 
 register({
@@ -59,7 +60,7 @@ def renewal_page() -> None:
             f.save(lambda s, actor: renewal.record_review(
                 s, actor, contract_number=contract, review_on=review_on, outcome=outcome,
                 notes=notes),
-                lambda row: success(t("ren_review_saved"), f"{contract} · {row.review_on}"))
+                lambda row: success(t("ren_review_saved"), contract, row.review_on))
     with tabs[1]:
         with EntryForm("renovacion") as r:
             st.caption(t("ren_renew_help"))
@@ -70,7 +71,7 @@ def renewal_page() -> None:
             r.save(lambda s, actor: renewal.renew_contract(
                 s, actor, contract_number=contract_r, renewed_on=renewed_on,
                 new_end_date=new_end),
-                lambda row: success(t("ren_renewed"), f"{contract_r} → {row.new_end_date}"))
+                lambda row: success(t("ren_renewed"), f"{contract_r} → {fmt_date(row.new_end_date)}"))
     with tabs[2]:
         with EntryForm("adenda") as a:
             left, right = st.columns(2)
@@ -98,7 +99,7 @@ def renewal_page() -> None:
             c.save(lambda s, actor: renewal.close_contract(
                 s, actor, contract_number=contract_c, closed_on=closed_on, reason=reason,
                 devices_retrieved=retrieved),
-                lambda row: success(t("ren_closed"), f"{contract_c} · {row.closed_on}"))
+                lambda row: success(t("ren_closed"), contract_c, row.closed_on))
 
     st.subheader(t("ren_expiring"))
     records_table(queries.expiring_contracts(), key="vencen-tabla", limit=queries.TABLE_LIMIT)

@@ -18,6 +18,7 @@ from operational_app.pages.forms import (
     search_box,
     success,
 )
+from seiton.webapp.formats import fmt_money
 from seiton.webapp.i18n import register, t
 
 register({
@@ -86,7 +87,7 @@ def accounts_page() -> None:
         f.save(lambda s, actor: sales.create_account(
             s, actor, account_code=code, name=name, tax_rate=tax_rate, tax_id=tax_id,
             segment=segment, region=region),
-            lambda row: success(t("sales_account_saved"), row.account_code))
+            lambda row: success(t("sales_account_saved"), row.account_code, row.name))
 
     st.subheader(t("entry_latest_records"))
     records_table(queries.accounts_table(search_box("cuentas-buscar")), key="cuentas-tabla",
@@ -115,7 +116,8 @@ def opportunities_page() -> None:
             f.save(lambda s, actor: sales.create_opportunity(
                 s, actor, opportunity_code=code, account_code=account, owner=owner,
                 estimated_amount=amount, created_on=created, currency=currency, source=source),
-                lambda row: success(t("sales_opp_saved"), row.opportunity_code))
+                lambda row: success(t("sales_opp_saved"), row.opportunity_code,
+                                    fmt_money(row.estimated_amount)))
     with move_tab:
         with EntryForm("etapa") as m:
             opp = m.pick("opportunity_code", queries.picklist("opportunities", "open"))
@@ -202,7 +204,8 @@ def proposals_page() -> None:
             f.save(lambda s, actor: sales.create_proposal(
                 s, actor, proposal_code=code, opportunity_code=opp, proposed_on=proposed,
                 price=price, cost=cost, currency=currency, status=status, lines=lines or None),
-                lambda row: success(t("sales_prop_saved"), row.proposal_code))
+                lambda row: success(t("sales_prop_saved"), row.proposal_code,
+                                    fmt_money(row.price)))
     with status_tab:
         with EntryForm("decision-propuesta") as d:
             prop = d.pick("proposal_code", queries.picklist("proposals"))

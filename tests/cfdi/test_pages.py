@@ -46,10 +46,14 @@ def test_admin_fiscal_form_refuses_a_bad_rfc_and_writes_nothing(page_url: str) -
     rerun(at)
     assert any(e.value.startswith("RFC:") for e in at.error)  # the field by its label
     assert state(page_url) == before
+    assert at.text_input(key="fiscal_issuer_rfc").value == "NO-ES-RFC"  # kept, to fix it
     at.text_input(key="fiscal_issuer_rfc").set_value("SIM160301K56")
     at.button[0].click()
     rerun(at)
     assert not at.error and at.success
+    assert at.success[0].value.replace("\\", "") == "Datos fiscales guardados: **RFC SIM160301K56**"
+    # the form is drawn afresh from what is stored now
+    assert at.text_input(key="fiscal_issuer_rfc").value == "SIM160301K56"
     assert state(page_url) != before
 
 
