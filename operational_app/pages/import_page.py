@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from operational_app.csv_import import importer
+from operational_app.csv_import import format_docs, importer
 from operational_app.csv_import.formats import FORMATS, IMPORT_ORDER, format_for
 from operational_app.pages import queries
 from operational_app.pages.forms import current_actor, md
@@ -35,6 +35,7 @@ register({
               "meter_readings.csv). They are checked first without writing anything; then you "
               "confirm. Each file is imported whole or not at all."},
     "imp_formats": {"es": "Formatos que puedes importar", "en": "Formats you may import"},
+    "imp_format_of": {"es": "Columnas del archivo", "en": "Columns of the file"},
     "imp_upload": {"es": "Archivos CSV", "en": "CSV files"},
     "imp_preview": {"es": "Revisar", "en": "Check"},
     "imp_confirm": {"es": "Importar los archivos válidos", "en": "Import the valid files"},
@@ -149,11 +150,24 @@ def _stage_name(stage: str) -> str:
     return t(f"imp_stage_{stage}")
 
 
-def _formats_table(allowed: set[str]) -> pd.DataFrame:
-    rows = [{t("imp_file"): name, t("imp_stage"): _stage_name(FORMATS[name].stage),
-             t("imp_summary"): FORMATS[name].summary}
-            for name in IMPORT_ORDER if name in allowed]
-    return pd.DataFrame(rows)
+def _formats_table(allowed: set[str]) -> str:
+    """The files this user may import, as a markdown table in the UI language (markdown, so
+    the headers and fixed values a file must carry show as code)."""
+    lines = [f"| {t('imp_file')} | {t('imp_stage')} | {t('imp_summary')} |", "|---|---|---|"]
+    lines += [f"| {name} | {_stage_name(FORMATS[name].stage)} | "
+              f"{format_docs.cell(format_docs.text(FORMATS[name].summary, lang()))} |"
+              for name in IMPORT_ORDER if name in allowed]
+    return "\n".join(lines)
+
+
+def _formats_reference(allowed: set[str]) -> None:
+    """The overview, then one file's columns: required or not, type, what they hold."""
+    st.markdown(_formats_table(allowed))
+    names = [name for name in IMPORT_ORDER if name in allowed]
+    if not names:
+        return
+    name = st.selectbox(t("imp_format_of"), names, key="imp-formato")
+    st.markdown(format_docs.reference(FORMATS[name], lang()))
 
 
 def _show_report(report: Any, title: str) -> None:
@@ -248,7 +262,7 @@ def csv_files(allowed: set[str]) -> None:
     st.caption(t("imp_intro"))
     actor = current_actor()
     with st.expander(t("imp_formats")):
-        st.dataframe(_formats_table(allowed), hide_index=True, key="imp-formatos")
+        _formats_reference(allowed)
 
     uploads = st.file_uploader(t("imp_upload"), type=["csv"], accept_multiple_files=True,
                                key="importar-archivos") or []

@@ -125,3 +125,23 @@ def test_allowed_files_follow_the_duties_of_each_area():
     assert not (readings | invoices | money_in) & comercial
     assert readings | invoices | money_in | comercial | operacion <= allowed_files("admin", None)
     assert allowed_files("director", None) == set()
+
+
+def _markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_the_format_reference_is_in_the_users_language(app_home):
+    at = login("operacion")
+    goto(at, "importacion")
+    text = _markdown(at)
+    assert "| meter_readings.csv | 5 · Medición, facturación y cobranza | Lecturas de " in text
+    at.selectbox(key="imp-formato").set_value("meter_readings.csv").run()
+    text = _markdown(at)
+    assert "| `mono_counter` | sí | número entero | contador de vida mono |" in text
+    assert "Meter readings" not in text and "whole number" not in text
+    at.session_state["lang"] = "en"
+    at.run()
+    text = _markdown(at)
+    assert "| `mono_counter` | yes | whole number | mono lifetime counter |" in text
+    assert "Lecturas" not in text
