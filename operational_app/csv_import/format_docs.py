@@ -259,7 +259,7 @@ SPANISH: dict[str, str] = {
     "closure (after resolved_at)": "cierre (después de resolved_at)",
     # --- ticket_pauses.csv
     "Time a ticket waited on the customer (excluded from SLA clocks). A pause can only be "
-    "added while the ticket is unresolved (see \"Ticket pauses\" below).":
+    "added while the ticket is unresolved (docs/csv-import.md, \"Ticket pauses\").":
         "Tiempo en que un ticket esperó al cliente (fuera de los relojes del SLA). Una pausa "
         "solo se agrega mientras el ticket no está resuelto (docs/csv-import.md, \"Ticket "
         "pauses\").",

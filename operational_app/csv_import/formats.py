@@ -665,7 +665,7 @@ FORMATS_LIST: list[FileFormat] = [
     FileFormat(
         "ticket_pauses.csv", m.TicketPause, "operation",
         "Time a ticket waited on the customer (excluded from SLA clocks). A pause can only be "
-        "added while the ticket is unresolved (see \"Ticket pauses\" below).",
+        "added while the ticket is unresolved (docs/csv-import.md, \"Ticket pauses\").",
         (
             _r("ticket_number", "code", "the ticket (tickets.csv)", ref=TICKET),
             _r("paused_at", "timestamp", "start of the wait"),
