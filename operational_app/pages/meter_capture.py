@@ -23,12 +23,14 @@ from operational_app.pages.forms import (
     EntryForm,
     confirm_saved,
     current_actor,
+    label,
     md,
     records_table,
     show_confirmation,
     success,
 )
 from operational_app.store.engine import read_session, write_session
+from seiton.webapp.formats import fmt_date
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -178,8 +180,12 @@ def review_page() -> None:
         records_table(held, key="revision-retenidas")
         keys = [f"{r.serial} · {r.read_on}" + (" · reset" if r.meter_reset else "")
                 for r in held.itertuples()]
+        shown = {k: f"{r.serial} · {fmt_date(r.read_on)}"
+                    + (f" · {label('meter_reset')}" if r.meter_reset else "")
+                 for k, r in zip(keys, held.itertuples(), strict=True)}
         with EntryForm("revision", t("mc_decide"), submit_label=t("mc_decide_submit")) as f:
-            choice = st.selectbox(t("mc_reading"), keys, key=f.track("revision-lectura"))
+            choice = st.selectbox(t("mc_reading"), keys, format_func=shown.get,
+                                  key=f.track("revision-lectura"))
             decision = st.radio(t("mc_decision"), ("approve", "reject"), horizontal=True,
                                 format_func=lambda v: t(f"mc_{v}"),
                                 key=f.track("revision-decision"))
