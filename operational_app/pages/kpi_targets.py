@@ -16,8 +16,9 @@ import streamlit as st
 
 from operational_app.domain import kpi_targets
 from operational_app.domain.reference import kpi_catalog, stage_names
-from operational_app.pages.forms import EntryForm, md, records_table
+from operational_app.pages.forms import EntryForm, records_table, success
 from operational_app.store.engine import read_session
+from seiton.webapp.formats import fmt_month
 from seiton.webapp.i18n import STRINGS, lang, register, t
 
 MONTHS_AHEAD = 12  # the months offered: the current one and the next twelve
@@ -104,8 +105,8 @@ def render() -> None:
         f.save(lambda s, actor: kpi_targets.set_kpi_target(
             s, actor, kpi_code=code, effective_from=start, target=target, amber=amber,
             reason=reason),
-            lambda row: f"{t('kt_saved')}: **{md(_kpi_label(row.kpi_code))}** "
-                        f"{row.effective_from.strftime('%Y-%m')}")
+            lambda row: success(t("kt_saved"), _kpi_label(row.kpi_code),
+                                fmt_month(row.effective_from), row.target))
 
     st.subheader(t("kt_history"))
     with read_session() as s:

@@ -33,6 +33,11 @@ def test_a_director_records_a_target_from_a_month_with_the_reason(app_home):
     submit(at, "meta-kpi")
     assert not at.error, errors_text(at)
     assert "Tasa de cierre" in unescape(at.success[0].value)  # the KPI by its name
+    from seiton.webapp.formats import fmt_month
+
+    assert unescape(at.success[0].value).endswith(f" · {fmt_month(month, 'es')} · 42.5**")
+    assert at.text_input(key="meta-kpi-target").value == ""  # the form is cleared
+    assert at.text_area(key="meta-kpi-reason").value == ""
     with read_session() as s:
         row = s.scalars(select(KpiTarget)).one()
         assert (row.kpi_code, row.effective_from, str(row.target), str(row.amber)) == (
