@@ -25,13 +25,15 @@ SNAKE = re.compile(r"(?<![\w./-])[a-z]+_[a-z_]+(?![\w./-])")
 FILE_NAME = re.compile(r"[\w-]+\.(csv|xlsx|zip|xml|pdf)")
 OTHER = {"es": "en", "en": "es"}
 # the page's text as read: main area and sidebar, without Material icons (their names,
-# like `query_stats`, are ligatures the font draws as pictures) and without code blocks and
+# like `query_stats`, are ligatures the font draws as pictures), without code blocks and
 # text areas (a meter-import profile is a file the administrator edits: its keys are the file's)
+# and without inline code (what a user must type as it is: a CSV file's headers, on the
+# import page's format reference; docs/conventions.md, "Display formats")
 TEXT_JS = """() => [...document.querySelectorAll(
     '[data-testid="stMain"], [data-testid="stSidebar"]')].map(root => {
   const copy = root.cloneNode(true);
   copy.querySelectorAll('[data-testid="stIconMaterial"], .material-symbols-rounded, '
-                        + '[class*="material-symbols"], [data-testid="stCode"], textarea')
+                        + '[class*="material-symbols"], [data-testid="stCode"], textarea, code')
       .forEach(e => e.remove());
   return copy.textContent;
 }).join("\\n")"""
