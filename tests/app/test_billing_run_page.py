@@ -90,6 +90,11 @@ def test_finance_drafts_excludes_and_posts_october(home: Path) -> None:  # noqa:
     rerun(at)
     excl = frame(at, "contrato")
     assert list(excl["motivo"]) == ["Cliente en disputa por el servicio"]
+    # confirmed by name and cleared: a second "Excluir" has no reason left to record
+    confirmed = at.success[0].value.replace("\\", "")
+    assert confirmed == (f"Contrato excluido de la emisión: **{left_out} · octubre 2026 · "
+                         "Cliente en disputa por el servicio**")
+    assert at.text_input(key="brun_ex_reason").value == ""
     # post
     at.button(key="brun_post").click()
     rerun(at)
