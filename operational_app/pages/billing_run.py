@@ -18,6 +18,7 @@ from operational_app.pages.forms import (
     confirm_saved,
     current_actor,
     label,
+    records_table,
     show_confirmation,
     success,
 )
@@ -70,7 +71,32 @@ register({
     "brun_lifted": {"es": "Exclusión quitada", "en": "Exclusion lifted"},
     "brun_date_set": {"es": "Fecha de emisión guardada", "en": "Issue date saved"},
     "brun_working": {"es": "Corriendo la emisión…", "en": "Running the billing run…"},
+    # the columns of the documents and lines tables that the field labels do not name
+    "brun_col_draft": {"es": "Borrador", "en": "Draft"},
+    "brun_col_document": {"es": "Documento", "en": "Document"},
+    "brun_col_purpose": {"es": "Propósito", "en": "Purpose"},
+    "brun_col_number": {"es": "Número", "en": "Number"},
+    "brun_col_line": {"es": "Partida", "en": "Line"},
+    "brun_col_kind": {"es": "Concepto", "en": "Item"},
+    "brun_col_from_page": {"es": "Desde página", "en": "From page"},
+    "brun_col_estimated": {"es": "Estimada", "en": "Estimated"},
+    "brun_col_user": {"es": "Usuario", "en": "User"},
+    # the fixed values those tables show (invoice_drafts' and their lines' check constraints)
+    "opt_invoice": {"es": "Factura", "en": "Invoice"},
+    "opt_credit_note": {"es": "Nota de crédito", "en": "Credit note"},
+    "opt_charge": {"es": "Cargo del periodo", "en": "Period charge"},
+    "opt_adjustment": {"es": "Ajuste", "en": "Adjustment"},
+    "opt_draft": {"es": "Borrador", "en": "Draft"},
+    "opt_posted": {"es": "Emitido", "en": "Posted"},
+    "opt_fixed_fee": {"es": "Renta fija", "en": "Fixed fee"},
+    "opt_overage": {"es": "Excedente", "en": "Overage"},
+    "opt_true_up": {"es": "Ajuste anual", "en": "True-up"},
 })
+
+DOCUMENT_LABELS = {"draft_id": "brun_col_draft", "document_type": "brun_col_document",
+                   "purpose": "brun_col_purpose", "number": "brun_col_number"}
+LINE_LABELS = {"line_number": "brun_col_line", "kind": "brun_col_kind",
+               "tier_from_page": "brun_col_from_page", "is_estimated": "brun_col_estimated"}
 
 ACTIONS_KEY = "brun_last_report"
 
@@ -84,7 +110,7 @@ def _periods(today: date) -> list[date]:
     return out
 
 
-def _documents(period: date) -> tuple[pd.DataFrame, dict[str, list[dict]]]:
+def _documents(period: date) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     with read_session() as s:
         drafts = billing_run.drafts_of(s, period)
         numbers = dict(s.execute(select(Invoice.id, Invoice.invoice_number)).all())
@@ -93,17 +119,17 @@ def _documents(period: date) -> tuple[pd.DataFrame, dict[str, list[dict]]]:
         for d, contract, draft_lines in drafts:
             doc = numbers.get(d.posted_invoice_id) or notes.get(d.posted_credit_note_id) or ""
             key = f"{d.id} · {contract} · {doc or t('brun_none')}"
-            rows.append({"borrador": d.id, "contrato": contract, "documento": d.document_type,
-                         "propósito": d.purpose, "estado": d.status, "número": doc,
-                         "emisión": d.issued_on, "subtotal": str(d.subtotal),
-                         "iva": str(d.tax_amount), "total": str(d.total),
-                         "moneda": d.currency, "clave": key})
-            lines[key] = [{"partida": ln.line_number, "concepto": ln.kind,
-                           "contador": ln.meter or "", "desde página": ln.tier_from_page,
-                           "descripción": ln.description, "cantidad": str(ln.quantity),
-                           "precio unitario": str(ln.unit_price), "importe": str(ln.amount),
-                           "iva": str(ln.tax_amount), "estimada": ln.is_estimated}
-                          for ln in draft_lines]
+            rows.append({"draft_id": d.id, "contract_number": contract,
+                         "document_type": d.document_type, "purpose": d.purpose,
+                         "status": d.status, "number": doc, "issued_on": d.issued_on,
+                         "subtotal": d.subtotal, "tax_amount": d.tax_amount, "total": d.total,
+                         "currency": d.currency, "key": key})
+            lines[key] = pd.DataFrame(
+                [{"line_number": ln.line_number, "kind": ln.kind, "meter": ln.meter,
+                  "tier_from_page": ln.tier_from_page, "description": ln.description,
+                  "quantity": ln.quantity, "unit_price": ln.unit_price, "amount": ln.amount,
+                  "tax_amount": ln.tax_amount, "is_estimated": ln.is_estimated}
+                 for ln in draft_lines])
     return pd.DataFrame(rows), lines
 
 
@@ -135,7 +161,7 @@ def render() -> None:
                and may_record(user.role, user.area, running_page()))
     today = fields.today()
     period = st.selectbox(t("brun_period"), _periods(today),
-                          format_func=lambda d: d.strftime("%Y-%m"), key="brun_period")
+                          format_func=fmt_month, key="brun_period")
     if not can_act:
         st.info(t("brun_read_only"))
     else:
@@ -159,12 +185,15 @@ def render() -> None:
     if docs.empty:
         st.info(t("brun_no_drafts"))
     else:
-        st.dataframe(docs.drop(columns=["clave"]), hide_index=True, use_container_width=True)
-        choice = st.selectbox(t("brun_lines_of"), [t("brun_none"), *docs["clave"]],
+        records_table(docs.drop(columns=["key"]), key="brun_docs_table",
+                      column_labels={c: t(k) for c, k in DOCUMENT_LABELS.items()},
+                      translate=("document_type", "purpose", "status"))
+        choice = st.selectbox(t("brun_lines_of"), [t("brun_none"), *docs["key"]],
                               key="brun_lines")
         if choice in lines:
-            st.dataframe(pd.DataFrame(lines[choice]), hide_index=True,
-                         use_container_width=True)
+            records_table(lines[choice], key="brun_lines_table",
+                          column_labels={c: t(k) for c, k in LINE_LABELS.items()},
+                          translate=("kind", "meter"))
 
     st.subheader(t("brun_exclusions"))
     with read_session() as s:
@@ -172,8 +201,8 @@ def render() -> None:
         contracts = list(s.scalars(select(Contract.contract_number)
                                    .order_by(Contract.contract_number)))
     if excluded:
-        st.dataframe(pd.DataFrame(excluded, columns=["contrato", "motivo", "usuario"]),
-                     hide_index=True, use_container_width=True)
+        records_table(pd.DataFrame(excluded, columns=["contract_number", "reason", "user"]),
+                      key="brun_excluded_table", column_labels={"user": t("brun_col_user")})
     else:
         st.caption(t("brun_no_exclusions"))
     if not can_act:
@@ -208,11 +237,11 @@ def render() -> None:
             else:
                 confirm_saved("brun_lift", success(t("brun_lifted"), lift, fmt_month(period)),
                               ["brun_lift"])
-    open_drafts = docs[docs["estado"] == "draft"] if not docs.empty else docs
+    open_drafts = docs[docs["status"] == "draft"] if not docs.empty else docs
     if not open_drafts.empty:
         with st.form("brun_date_form"):
             st.markdown(f"**{t('brun_set_date')}**")
-            draft = st.selectbox(t("brun_contract"), list(open_drafts["clave"]),
+            draft = st.selectbox(t("brun_contract"), list(open_drafts["key"]),
                                  key="brun_date_draft")
             day = st.date_input(t("brun_issue_date"), value=today, key="brun_date_day")
             if st.form_submit_button(t("brun_set_date_button")):

@@ -52,6 +52,17 @@ def frame(at: AppTest, first: str):
     raise AssertionError(f"no table starting with {first!r}")
 
 
+def money(value) -> str:
+    """An amount as the page's tables write it in Spanish (docs/conventions.md, "Display
+    formats"): $, thousands by comma, two decimals."""
+    amount = Decimal(value)
+    return f"{'-' if amount < 0 else ''}${abs(amount):,.2f}"
+
+
+KIND_LABELS = {"fixed_fee": "Renta fija", "overage": "Excedente", "true_up": "Ajuste anual",
+               "adjustment": "Ajuste"}
+
+
 def mart(home_: Path, query: str) -> list[tuple]:
     with duckdb.connect(str(home_ / "warehouse.published.duckdb"), read_only=True) as con:
         return con.execute(query).fetchall()
@@ -59,37 +70,38 @@ def mart(home_: Path, query: str) -> list[tuple]:
 
 def test_finance_drafts_excludes_and_posts_october(home: Path) -> None:  # noqa: F811
     at = open_page("finanzas", "finance")
-    at.selectbox(key="brun_period").set_value(
-        next(o for o in at.selectbox(key="brun_period").options if o.startswith("2026-10")))
+    periods = at.selectbox(key="brun_period")
+    periods.select_index(periods.options.index("octubre 2026"))  # months by name
     at.checkbox(key="brun_refresh").uncheck()
     rerun(at)
     at.button(key="brun_draft").click()
     rerun(at)
     charged = mart(home, "select contract_number, subtotal from marts.fct_billing_charges "
                          "where period_start = date '2026-10-01' and subtotal > 0 order by 1")
-    docs = frame(at, "borrador")
-    assert sorted(zip(docs["contrato"], docs["subtotal"], strict=True)) == \
-        [(n, str(s)) for n, s in charged]
-    assert set(docs["estado"]) == {"draft"}
+    docs = frame(at, "Borrador")
+    assert sorted(zip(docs["Contrato"], docs["Subtotal"], strict=True)) == \
+        [(n, money(s)) for n, s in charged]
+    assert set(docs["Estado"]) == {"Borrador"}
+    assert set(docs["Documento"]) == {"Factura"} and set(docs["Propósito"]) == {"Cargo del periodo"}
     # a draft's lines, as the warehouse computed them
     number = charged[0][0]
     key = next(k for k in at.selectbox(key="brun_lines").options if f" · {number} · " in k)
     at.selectbox(key="brun_lines").set_value(key)
     rerun(at)
-    lines = frame(at, "partida")
+    lines = frame(at, "Partida")
     want = mart(home, f"select kind, amount from marts.fct_billing_charge_lines where "
                       f"contract_number = '{number}' and period_start = date '2026-10-01' "
                       "order by line_number")
-    assert [(k, Decimal(a)) for k, a in zip(lines["concepto"], lines["importe"], strict=True)] \
-        == want
+    assert list(zip(lines["Concepto"], lines["Monto"], strict=True)) \
+        == [(KIND_LABELS[k], money(a)) for k, a in want]
     # exclude the last contract with a reason: kept and shown
     left_out = charged[-1][0]
     at.selectbox(key="brun_ex_contract").set_value(left_out)
     at.text_input(key="brun_ex_reason").input("Cliente en disputa por el servicio")
     at.button[[b.label for b in at.button].index("Excluir")].click()
     rerun(at)
-    excl = frame(at, "contrato")
-    assert list(excl["motivo"]) == ["Cliente en disputa por el servicio"]
+    excl = frame(at, "Contrato")
+    assert list(excl["Motivo"]) == ["Cliente en disputa por el servicio"]
     # confirmed by name and cleared: a second "Excluir" has no reason left to record
     confirmed = at.success[0].value.replace("\\", "")
     assert confirmed == (f"Contrato excluido de la emisión: **{left_out} · octubre 2026 · "
@@ -98,9 +110,9 @@ def test_finance_drafts_excludes_and_posts_october(home: Path) -> None:  # noqa:
     # post
     at.button(key="brun_post").click()
     rerun(at)
-    docs = frame(at, "borrador")
-    assert set(docs["estado"]) == {"posted"} and left_out not in set(docs["contrato"])
-    assert all(n.startswith("F") for n in docs["número"])
+    docs = frame(at, "Borrador")
+    assert set(docs["Estado"]) == {"Emitido"} and left_out not in set(docs["Contrato"])
+    assert all(n.startswith("F") for n in docs["Número"])
     url = f"sqlite:///{home / 'operational.db'}"
     posted = sql(url, "select count(*) from invoices where period_start = '2026-10-01' "
                       "and origin = 'billing_run'")[0][0]
