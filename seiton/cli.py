@@ -1,7 +1,8 @@
 """`seiton` — the command line (README.md, "The CLI"; docs/configuration.md), a typer app.
 
 Every command exits 0 on success, 1 with a one-line reason on failure, 2 on a usage error
-and 130 when interrupted. Messages come in the CLI's language (docs/conventions.md
+and 130 when interrupted; `main(argv)` returns the code, or raises SystemExit for --help and
+usage errors (as argparse did). Messages come in the CLI's language (docs/conventions.md
 "Messages"); machine-readable output (`seiton sql`) goes to stdout untouched, the progress of
 long steps to stderr: a rich spinner on a terminal, plain lines elsewhere (not a TTY, CI)."""
 
@@ -522,11 +523,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with command.make_context("seiton", args) as ctx:
             command.invoke(ctx)
-    except typer.Exit as exc:  # --help
-        return exc.exit_code
-    except typer.TyperException as exc:  # a usage error (exit 2): click's usage and message
+    except typer.Exit as exc:  # --help: SystemExit, as argparse did
+        raise SystemExit(exc.exit_code) from None
+    except typer.TyperException as exc:  # a usage error: click's usage and message, exit 2
         exc.show() if hasattr(exc, "show") else print(exc.format_message(), file=sys.stderr)
-        return exc.exit_code
+        raise SystemExit(exc.exit_code) from None
     except CommandError as exc:
         print(f"seiton {name}: {exc.text(cli_lang())}", file=sys.stderr)
         return 1
