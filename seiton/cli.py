@@ -95,7 +95,8 @@ def working(template: str, /, *, spinner: bool = True, **params: object
     with console.status(Text(cli_text(template, **params) + " …")) as status:
         def show(line: str) -> None:
             console.print(Text(line))
-            status.update(Text(line.strip() + " …"))
+            if not line.startswith(" "):  # the spinner names the phase, not its details
+                status.update(Text(line + " …"))
         yield show
 
 
