@@ -53,7 +53,7 @@ class Check:
 
     def line(self, lang: str | None = None) -> str:
         shown = STATUS_SHOWN.get(lang or "", {}).get(self.status, self.status)
-        width = max(4, *(len(v) for v in STATUS_SHOWN.get(lang or "", {}).values()))
+        width = max([4, *(len(v) for v in STATUS_SHOWN.get(lang or "", {}).values())])
         return f"{shown:<{width}}  {self.title(lang):<22} {self.detail.render(lang)}"
 
 

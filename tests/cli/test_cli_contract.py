@@ -154,9 +154,22 @@ def test_a_success_line_in_the_cli_language(seiton_home: Path, monkeypatch, caps
     assert out[1].startswith("almacén listo: " if lang == "es" else "warehouse ready: "), out
 
 
+def test_doctor_in_english_reads_as_before(seiton_home: Path, monkeypatch, capsys):
+    monkeypatch.setenv("SEITON_LANG", "en")
+    assert main(["init"]) == 0
+    capsys.readouterr()
+    assert main(["doctor"]) == 1
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert next(x for x in lines if "published warehouse" in x).startswith("FAIL  published")
+    assert next(x for x in lines if "operational DB" in x).startswith("ok    operational DB ")
+    assert "seiton doctor: failed: published warehouse, last refresh" in captured.err
+
+
 def test_doctor_in_spanish(seiton_home: Path, monkeypatch, capsys):
     monkeypatch.setenv("SEITON_LANG", "es")
     assert main(["init"]) == 0
+    capsys.readouterr()
     assert main(["doctor"]) == 1
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
