@@ -748,6 +748,163 @@ SPANISH: dict[str, str] = {
     "cannot serve on {host}:{port}: {exc}": "no se puede servir en {host}:{port}: {exc}",
     "passwords differ": "las contraseñas no coinciden",
     "failed: {failed}": "fallaron: {failed}",
+    "interrupted": "interrumpido",
+    "password: ": "contraseña: ",
+    "again: ": "otra vez: ",
+    # the CLI's success lines and progress (seiton/cli.py)
+    "operational DB ready: {url}": "BD operacional lista: {url}",
+    "warehouse ready: {path}": "almacén listo: {path}",
+    "demo data: the operational DB already holds data; nothing generated":
+        "datos demo: la BD operacional ya tiene datos; no se generó nada",
+    "generating the {scale} demo business": "generando el negocio demo ({scale})",
+    "demo data written: {counts}": "datos demo escritos: {counts}",
+    "{length} CFDI written to {folder}": "{length} CFDI escritos en {folder}",
+    "{contract} excluded from {period}: {reason}":
+        "{contract} excluido de {period}: {reason}",
+    "billing run {period}": "facturación de {period}",
+    "reading {file}": "leyendo {file}",
+    "  unknown serial {serial} (not a device of the dealer): line(s) {shown}":
+        "  serie desconocida {serial} (no es un equipo del distribuidor): línea(s) {shown}",
+    "… and {more} more error(s)": "… y {more} error(es) más",
+    "loading the operational DB into the warehouse": "cargando la BD operacional al almacén",
+    "loaded {rows} changed rows": "{rows} filas cambiadas cargadas",
+    "refresh": "actualización",
+    "refresh done in {seconds:.1f}s": "actualización hecha en {seconds:.1f}s",
+    "docs built in {target} (works offline; {index} opens from disk)":
+        "documentación generada en {target} (funciona sin conexión; {index} se abre desde "
+        "el disco)",
+    "user {name} created ({role_option}{area_shown})": "usuario {name} creado ({role_option}{area_shown})",
+    "operational DB backed up to {path} ({mib:.1f} MiB)":
+        "respaldo de la BD operacional en {path} ({mib:.1f} MiB)",
+    "previous content saved to {saved}": "contenido anterior guardado en {saved}",
+    "operational DB restored from {path}; the next `seiton refresh` reloads the warehouse "
+    "from it":
+        "BD operacional restaurada desde {path}; el próximo `seiton refresh` recarga el almacén "
+        "desde ella",
+    "  warehouse refreshed for the billing run": "  almacén actualizado para la facturación",
+    # --- backup and restore (seiton/ops/backup.py)
+    "not a SQLite URL: {scheme}://…": "no es una URL de SQLite: {scheme}://…",
+    "no backup file at {source}": "no hay archivo de respaldo en {source}",
+    "restored, but a refresh is running: run `seiton restore` again when it has finished, "
+    "or the warehouse will keep stale rows":
+        "restaurada, pero hay una actualización en curso: ejecute `seiton restore` otra vez "
+        "cuando termine, o el almacén conservará filas viejas",
+    "no operational DB at {live}: run `seiton init` first":
+        "no hay BD operacional en {live}: ejecute primero `seiton init`",
+    "{path} is not a readable SQLite database: {exc}":
+        "{path} no es una base de datos SQLite legible: {exc}",
+    "{path} failed the integrity check: {result}":
+        "{path} no pasó la revisión de integridad: {result}",
+    "{path} is not a Seiton operational DB (it has no schema version)":
+        "{path} no es una BD operacional de Seiton (no tiene versión de esquema)",
+    "{name} not found on PATH: install the PostgreSQL client tools (Debian: apt-get install "
+    "postgresql-client), of the server's major version or newer":
+        "{name} no está en el PATH: instale las herramientas cliente de PostgreSQL (Debian: "
+        "apt-get install postgresql-client), de la versión mayor del servidor o más nueva",
+    "pg_dump failed: {first}": "pg_dump falló: {first}",
+    "{source} is not a plain pg_dump file (made by `seiton backup`)":
+        "{source} no es un archivo pg_dump de texto (hecho por `seiton backup`)",
+    "psql restore failed (nothing changed): {first}":
+        "la restauración con psql falló (nada cambió): {first}",
+    # --- the refresh (seiton/warehouse/refresh.py)
+    "another refresh is running (lock held)":
+        "hay otra actualización en curso (el candado está tomado)",
+    "[1/3] load: operational DB → warehouse raw (dlt)":
+        "[1/3] carga: BD operacional → almacén raw (dlt)",
+    "      no change in the operational DB since the last load":
+        "      ningún cambio en la BD operacional desde la última carga",
+    "      {rows} changed rows": "      {rows} filas cambiadas",
+    "      in {seconds:.1f}s": "      en {seconds:.1f}s",
+    "[2/3] build: {marts} and what they are built from":
+        "[2/3] construcción: {marts} y aquello de lo que se construyen",
+    "dbt build failed (exit {code}); the published warehouse is unchanged{failures}":
+        "dbt build falló (salida {code}); el almacén publicado no cambió{failures}",
+    "[2/3] build: nothing to build ({reason})": "[2/3] construcción: nada que construir ({reason})",
+    "[3/3] publish: the published warehouse is current":
+        "[3/3] publicación: el almacén publicado está al día",
+    "[2/3] build: dbt build of every model ({reason})":
+        "[2/3] construcción: dbt build de todos los modelos ({reason})",
+    "[2/3] build: dbt build of what {tables} reach ({reason})":
+        "[2/3] construcción: dbt build de lo que alcanzan {tables} ({reason})",
+    "      built in {seconds:.1f}s": "      construido en {seconds:.1f}s",
+    "[3/3] publish: swap the new marts in for readers":
+        "[3/3] publicación: los marts nuevos entran para los lectores",
+    "      {length} relations published in {seconds:.1f}s":
+        "      {length} relaciones publicadas en {seconds:.1f}s",
+    "{kind}: {error}": "{kind}: {error}",
+    "load failed (exit {code}): {last}": "la carga falló (salida {code}): {last}",
+    # --- seiton doctor (seiton/ops/doctor.py): the checks' titles, the verdict, the details
+    "operational DB": "BD operacional",
+    "build warehouse": "almacén de construcción",
+    "published warehouse": "almacén publicado",
+    "last refresh": "última actualización",
+    "data issues": "huecos en los datos",
+    "source freshness": "frescura del origen",
+    "disk space": "espacio en disco",
+    "healthy": "todo en orden",
+    "{failed} check(s) failed": "{failed} revisión(es) fallaron",
+    ", {warned} warning(s)": ", {warned} aviso(s)",
+    "{minutes} min": "{minutes} min",
+    "{hours:.1f} h": "{hours:.1f} h",
+    "{days:.1f} days": "{days:.1f} días",
+    "no database at {path}: run `seiton init`": "no hay base de datos en {path}: ejecute `seiton init`",
+    "{url} unreachable: {error}": "{url} inaccesible: {error}",
+    "schema at {current}, latest is {heads}: run `seiton init` to migrate":
+        "esquema en {current}, el último es {heads}: ejecute `seiton init` para migrar",
+    "{url} reachable, schema at head {heads}": "{url} accesible, esquema en la última versión {heads}",
+    "missing: {path}: run `seiton init`": "falta: {path}: ejecute `seiton init`",
+    "{path} (a refresh is running: not opened)":
+        "{path} (hay una actualización en curso: no se abrió)",
+    "{path} unreadable: {error}": "{path} ilegible: {error}",
+    "{path} readable, {raw} raw tables": "{path} legible, {raw} tablas raw",
+    "meta.publish_info has {length} rows": "meta.publish_info tiene {length} filas",
+    "{relation} missing": "falta {relation}",
+    "{relation} not in the manifest": "{relation} no está en el manifiesto",
+    "{relation} has {got} rows, the manifest says {expected}":
+        "{relation} tiene {got} filas, el manifiesto dice {expected}",
+    "no published warehouse yet": "aún no hay almacén publicado",
+    "marts.fct_data_issues not published yet: run `seiton refresh`":
+        "marts.fct_data_issues aún no se publica: ejecute `seiton refresh`",
+    "no gaps in the reference data": "sin huecos en los datos de referencia",
+    "{summary} (marts.fct_data_issues): {first}{more}":
+        "{summary} (marts.fct_data_issues): {first}{more}",
+    "missing: {path}: run `seiton refresh`": "falta: {path}: ejecute `seiton refresh`",
+    "required marts missing: {missing}": "faltan marts obligatorios: {missing}",
+    "{path}: {problems}": "{path}: {problems}",
+    "published {at:%Y-%m-%d %H:%M} UTC, {mib:.1f} MiB":
+        "publicado el {at:%Y-%m-%d %H:%M} UTC, {mib:.1f} MiB",
+    "{path} readable, {length} marts, {when}; no manifest (an older publish): completeness "
+    "not checked until the next refresh":
+        "{path} legible, {length} marts, {when}; sin manifiesto (una publicación anterior): "
+        "la integridad no se revisa hasta la próxima actualización",
+    "{path} readable, {length} marts complete, {when}": "{path} legible, {length} marts completos, {when}",
+    "never succeeded; last failure {age} ago: {error}":
+        "nunca tuvo éxito; última falla hace {age}: {error}",
+    "never run: run `seiton refresh`": "nunca se ejecutó: ejecute `seiton refresh`",
+    "failed {age} ago: {error} (last success {success_age} ago)":
+        "falló hace {age}: {error} (último éxito hace {success_age})",
+    "last success {age} ago, older than {max_age}: is the scheduled refresh running?":
+        "último éxito hace {age}, más de {max_age}: ¿corre la actualización programada?",
+    ", took {seconds:.0f} s": ", tardó {seconds:.0f} s",
+    "succeeded {age} ago{took}; one is running now":
+        "tuvo éxito hace {age}{took}; hay una en curso ahora",
+    "succeeded {age} ago{took}; the one started {started_age} ago was interrupted (killed?)":
+        "tuvo éxito hace {age}{took}; la que empezó hace {started_age} se interrumpió "
+        "(¿la mataron?)",
+    "succeeded {age} ago{took}": "tuvo éxito hace {age}{took}",
+    "no build warehouse to compare with": "no hay almacén de construcción con qué comparar",
+    "a refresh is running: not compared": "hay una actualización en curso: no se comparó",
+    "build warehouse unreadable: {error}": "almacén de construcción ilegible: {error}",
+    "the warehouse holds every change of the {length} source tables":
+        "el almacén tiene todos los cambios de las {length} tablas de origen",
+    "{rows} changed rows in {length} tables not loaded yet ({tables}); oldest {age} old":
+        "{rows} filas cambiadas en {length} tablas aún sin cargar ({tables}); la más vieja "
+        "de hace {age}",
+    ", beyond {max_age}: run `seiton refresh`": ", más de {max_age}: ejecute `seiton refresh`",
+    "{gib:.1f} GiB free under {home} (a refresh needs room for a second copy of the marts)":
+        "{gib:.1f} GiB libres en {home} (una actualización necesita lugar para una segunda "
+        "copia de los marts)",
+    "{gib:.1f} GiB free under {home}": "{gib:.1f} GiB libres en {home}",
     # --- meter exports (operational_app/meter_capture/)
     "column '{column}'": "columna '{column}'",
     "value {value!r}": "valor {value!r}",

@@ -27,13 +27,23 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from operational_app.domain import messages
 from seiton.config import Settings
 
 SQLITE_PREFIX = "sqlite:///"
 
 
 class BackupError(RuntimeError):
-    """A backup or restore could not be made; the message says why and what to do."""
+    """A backup or restore could not be made; the message says why and what to do: an English
+    template and its params, `text(lang)` in the user's language (docs/conventions.md
+    "Messages")."""
+
+    def __init__(self, template: str, /, **params: object):
+        self.template, self.params = template, params
+        super().__init__(messages.render(template, params))
+
+    def text(self, lang: str | None) -> str:
+        return messages.render(self.template, self.params, lang)
 
 
 def _stamp() -> str:
@@ -42,7 +52,7 @@ def _stamp() -> str:
 
 def sqlite_path(url: str) -> Path:
     if not url.startswith(SQLITE_PREFIX):
-        raise BackupError(f"not a SQLite URL: {url.split('://', 1)[0]}://…")
+        raise BackupError("not a SQLite URL: {scheme}://…", scheme=url.split("://", 1)[0])
     return Path(url.removeprefix(SQLITE_PREFIX).split("?", 1)[0])
 
 
@@ -79,7 +89,7 @@ def restore(settings: Settings, source: Path) -> Path | None:
 
     source = Path(source)
     if not source.is_file():
-        raise BackupError(f"no backup file at {source}")
+        raise BackupError("no backup file at {source}", source=source)
     saved = None
     if settings.is_sqlite:
         _check_sqlite_backup(source)
@@ -119,7 +129,7 @@ def reset_warehouse_load_state(settings: Settings) -> None:
 
 def _sqlite_backup(live: Path, target: Path) -> None:
     if not live.exists():
-        raise BackupError(f"no operational DB at {live}: run `seiton init` first")
+        raise BackupError("no operational DB at {live}: run `seiton init` first", live=live)
     try:
         _sqlite_copy(live, target)
         con = sqlite3.connect(str(target))
@@ -157,11 +167,13 @@ def _check_sqlite_backup(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} is not a readable SQLite database: {exc}") from exc
+        raise BackupError("{path} is not a readable SQLite database: {exc}", path=path,
+                          exc=exc) from exc
     if result != "ok":
-        raise BackupError(f"{path} failed the integrity check: {result}")
+        raise BackupError("{path} failed the integrity check: {result}", path=path, result=result)
     if "alembic_version" not in tables:
-        raise BackupError(f"{path} is not a Seiton operational DB (no alembic_version table)")
+        raise BackupError("{path} is not a Seiton operational DB (it has no schema version)",
+                          path=path)
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -185,9 +197,9 @@ def _pg_env(url: str) -> dict[str, str]:
 def _pg_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"{name} not found on PATH: install the PostgreSQL client tools "
+        raise BackupError("{name} not found on PATH: install the PostgreSQL client tools "
                           "(Debian: apt-get install postgresql-client), of the server's "
-                          "major version or newer")
+                          "major version or newer", name=name)
     return path
 
 
@@ -196,18 +208,20 @@ def _pg_dump(url: str, target: Path) -> None:
            "--no-privileges", "--file", str(target)]
     done = subprocess.run(cmd, env=_pg_env(url), capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BackupError(f"pg_dump failed: {_first_line(done.stderr)}")
+        raise BackupError("pg_dump failed: {first}", first=_first_line(done.stderr))
 
 
 def _pg_restore(url: str, source: Path) -> None:
     head = source.read_text(encoding="utf-8", errors="replace")[:4096]
     if "PostgreSQL database dump" not in head:
-        raise BackupError(f"{source} is not a plain pg_dump file (made by `seiton backup`)")
+        raise BackupError("{source} is not a plain pg_dump file (made by `seiton backup`)",
+                          source=source)
     cmd = [_pg_tool("psql"), "--quiet", "--no-psqlrc", "--single-transaction",
            "-v", "ON_ERROR_STOP=1", "--file", str(source)]
     done = subprocess.run(cmd, env=_pg_env(url), capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BackupError(f"psql restore failed (nothing changed): {_first_line(done.stderr)}")
+        raise BackupError("psql restore failed (nothing changed): {first}",
+                          first=_first_line(done.stderr))
 
 
 def _first_line(text: str) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from operational_app.domain.messages import Msg, msg, render, translate
 from seiton.config import Settings
 
 REQUIRED_MARTS = ("dim_stage", "fct_device_usage", "fct_billing_charges",
@@ -34,16 +35,37 @@ DEFAULT_MAX_AGE_HOURS = 24.0
 MIN_FREE_BYTES = 1 << 30
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
+# How a status shows in each language (the English is the status itself).
+STATUS_SHOWN = {"es": {OK: "ok", WARN: "aviso", FAIL: "FALLA"}}
 
 
 @dataclass
 class Check:
+    """One check's result: `name` is its English title (a catalogue key), `detail` a message
+    (docs/conventions.md "Messages"); `lang` None is the English as it always read."""
+
     name: str
     status: str
-    detail: str
+    detail: Msg
 
-    def line(self) -> str:
-        return f"{self.status:<4}  {self.name:<22} {self.detail}"
+    def title(self, lang: str | None = None) -> str:
+        return translate(self.name, lang)
+
+    def line(self, lang: str | None = None) -> str:
+        shown = STATUS_SHOWN.get(lang or "", {}).get(self.status, self.status)
+        width = max([4, *(len(v) for v in STATUS_SHOWN.get(lang or "", {}).values())])
+        return f"{shown:<{width}}  {self.title(lang):<22} {self.detail.render(lang)}"
+
+
+class Joined(Msg):
+    """Messages shown one after the other, in the same language."""
+
+    def __init__(self, parts: list[Msg], sep: str = "; "):
+        super().__init__(None)
+        self.parts, self.sep = parts, sep
+
+    def render(self, lang: str | None = None) -> str:
+        return self.sep.join(p.render(lang) for p in self.parts)
 
 
 def run_checks(settings: Settings, *, max_age_hours: float = DEFAULT_MAX_AGE_HOURS,
@@ -64,17 +86,18 @@ def run_checks(settings: Settings, *, max_age_hours: float = DEFAULT_MAX_AGE_HOU
         try:
             checks.append(step())
         except Exception as exc:  # a check that crashes is a failed check, not a traceback
-            checks.append(Check(name, FAIL, _one_line(exc)))
+            checks.append(Check(name, FAIL, Msg(None, text=_one_line(exc))))
     return checks
 
 
-def report(checks: list[Check]) -> str:
+def report(checks: list[Check], lang: str | None = None) -> str:
     failed = sum(c.status == FAIL for c in checks)
     warned = sum(c.status == WARN for c in checks)
-    lines = [c.line() for c in checks]
-    verdict = "healthy" if not failed else f"{failed} check(s) failed"
+    lines = [c.line(lang) for c in checks]
+    verdict = render("healthy", {}, lang) if not failed else \
+        render("{failed} check(s) failed", {"failed": failed}, lang)
     if warned:
-        verdict += f", {warned} warning(s)"
+        verdict += render(", {warned} warning(s)", {"warned": warned}, lang)
     lines.append(f"seiton doctor: {verdict}")
     return "\n".join(lines)
 
@@ -102,7 +125,8 @@ def _check_operational(settings: Settings) -> Check:
         from seiton.ops.backup import sqlite_path
 
         if not sqlite_path(url).exists():
-            return Check(name, FAIL, f"no database at {sqlite_path(url)}: run `seiton init`")
+            return Check(name, FAIL, msg("no database at {path}: run `seiton init`",
+                                         path=sqlite_path(url)))
     heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
     engine = create_engine(url, connect_args={"timeout": 10} if settings.is_sqlite
                            else {"connect_timeout": 10})
@@ -110,13 +134,16 @@ def _check_operational(settings: Settings) -> Check:
         with engine.connect() as con:
             current = set(MigrationContext.configure(con).get_current_heads())
     except Exception as exc:
-        return Check(name, FAIL, f"{_redact(url)} unreachable: {_one_line(exc)}")
+        return Check(name, FAIL, msg("{url} unreachable: {error}", url=_redact(url),
+                                     error=_one_line(exc)))
     finally:
         engine.dispose()
     if current != heads:
-        return Check(name, FAIL, f"schema at {sorted(current) or 'nothing'}, latest is "
-                                 f"{sorted(heads)}: run `seiton init` to migrate")
-    return Check(name, OK, f"{_redact(url)} reachable, schema at head {', '.join(sorted(heads))}")
+        return Check(name, FAIL, msg("schema at {current}, latest is {heads}: run `seiton init` "
+                                     "to migrate", current=sorted(current) or "nothing",
+                                     heads=sorted(heads)))
+    return Check(name, OK, msg("{url} reachable, schema at head {heads}", url=_redact(url),
+                               heads=", ".join(sorted(heads))))
 
 
 def _refresh_running(settings: Settings) -> bool:
@@ -141,25 +168,26 @@ def _check_build(settings: Settings) -> Check:
     name = "build warehouse"
     path = settings.build_warehouse
     if not path.exists():
-        return Check(name, FAIL, f"missing: {path}: run `seiton init`")
+        return Check(name, FAIL, msg("missing: {path}: run `seiton init`", path=path))
     if _refresh_running(settings):
-        return Check(name, OK, f"{path} (a refresh is running: not opened)")
+        return Check(name, OK, msg("{path} (a refresh is running: not opened)", path=path))
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             raw = con.execute("select count(*) from information_schema.tables "
                               "where table_schema = 'raw'").fetchone()[0]
     except duckdb.Error as exc:
-        return Check(name, FAIL, f"{path} unreadable: {_one_line(exc)}")
-    return Check(name, OK, f"{path} readable, {raw} raw tables")
+        return Check(name, FAIL, msg("{path} unreadable: {error}", path=path,
+                                     error=_one_line(exc)))
+    return Check(name, OK, msg("{path} readable, {raw} raw tables", path=path, raw=raw))
 
 
-def published_manifest_problems(con) -> tuple[datetime | None, list[str] | None]:
+def published_manifest_problems(con) -> tuple[datetime | None, list[Msg] | None]:
     """(published_at, problems) of an open published warehouse: empty problems when it is one
     complete publish (every relation its manifest lists present with its row count), None
     when it has no manifest (published before manifests existed)."""
     rows = con.execute("select published_at, details from meta.publish_info").fetchall()
     if len(rows) != 1:
-        return None, [f"meta.publish_info has {len(rows)} rows"]
+        return None, [msg("meta.publish_info has {length} rows", length=len(rows))]
     published_at, details = rows[0]
     relations = json.loads(details or "{}").get("relations")
     if relations is None:
@@ -167,14 +195,16 @@ def published_manifest_problems(con) -> tuple[datetime | None, list[str] | None]
     present = {f"{s}.{n}" for s, n in con.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_schema = 'marts'").fetchall()}
-    problems = [f"{r} missing" for r in sorted(set(relations) - present)]
-    problems += [f"{r} not in the manifest" for r in sorted(present - set(relations))]
+    problems = [msg("{relation} missing", relation=r) for r in sorted(set(relations) - present)]
+    problems += [msg("{relation} not in the manifest", relation=r)
+                 for r in sorted(present - set(relations))]
     for relation, expected in sorted(relations.items()):
         if relation in present:
             schema, table = relation.split(".", 1)
             got = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]  # noqa: S608
             if got != expected:
-                problems.append(f"{relation} has {got} rows, the manifest says {expected}")
+                problems.append(msg("{relation} has {got} rows, the manifest says {expected}",
+                                    relation=relation, got=got, expected=expected))
     return published_at, problems
 
 
@@ -184,26 +214,28 @@ def _check_data_issues(settings: Settings) -> Check:
     name = "data issues"
     path = settings.published_warehouse
     if not path.exists():
-        return Check(name, WARN, "no published warehouse yet")
+        return Check(name, WARN, msg("no published warehouse yet"))
     with connect(path) as con:
         present = con.execute("select count(*) from information_schema.tables where "
                               "table_schema = 'marts' and table_name = 'fct_data_issues'"
                               ).fetchone()[0]
         if not present:
-            return Check(name, WARN, "marts.fct_data_issues not published yet: run `seiton refresh`")
+            return Check(name, WARN, msg("marts.fct_data_issues not published yet: run "
+                                         "`seiton refresh`"))
         rows = con.execute(
             "select issue_type, record_type, record_key, currency, first_on "
             "from marts.fct_data_issues order by issue_type, first_on, record_key").fetchall()
     if not rows:
-        return Check(name, OK, "no gaps in the reference data")
+        return Check(name, OK, msg("no gaps in the reference data"))
     counts: dict[str, int] = {}
     for issue, *_ in rows:
         counts[issue] = counts.get(issue, 0) + 1
     first = "; ".join(f"{issue} {kind} {key}" + (f" ({cur} on {on})" if cur else f" ({on})")
                       for issue, kind, key, cur, on in rows[:3])
     summary = ", ".join(f"{n} {issue}" for issue, n in sorted(counts.items()))
-    return Check(name, WARN, f"{summary} (marts.fct_data_issues): {first}"
-                             + (" …" if len(rows) > 3 else ""))
+    return Check(name, WARN, msg("{summary} (marts.fct_data_issues): {first}{more}",
+                                 summary=summary, first=first,
+                                 more=" …" if len(rows) > 3 else ""))
 
 
 def _check_published(settings: Settings) -> Check:
@@ -214,7 +246,7 @@ def _check_published(settings: Settings) -> Check:
     name = "published warehouse"
     path = settings.published_warehouse
     if not path.exists():
-        return Check(name, FAIL, f"missing: {path}: run `seiton refresh`")
+        return Check(name, FAIL, msg("missing: {path}: run `seiton refresh`", path=path))
     try:
         with connect(path) as con:
             published_at, problems = published_manifest_problems(con)
@@ -222,21 +254,24 @@ def _check_published(settings: Settings) -> Check:
                 "select table_name from information_schema.tables "
                 "where table_schema = 'marts'").fetchall()}
     except duckdb.Error as exc:
-        return Check(name, FAIL, f"{path} unreadable: {_one_line(exc)}")
+        return Check(name, FAIL, msg("{path} unreadable: {error}", path=path,
+                                     error=_one_line(exc)))
     unchecked = problems is None
     problems = problems or []
     missing = [m for m in REQUIRED_MARTS if m not in tables]
     if missing:
-        problems.append("required marts missing: " + ", ".join(missing))
+        problems.append(msg("required marts missing: {missing}", missing=", ".join(missing)))
     if problems:
-        return Check(name, FAIL, f"{path}: " + "; ".join(problems[:5]))
-    size = path.stat().st_size / 2**20
-    when = f"published {published_at:%Y-%m-%d %H:%M} UTC, {size:.1f} MiB"
+        return Check(name, FAIL, msg("{path}: {problems}", path=path,
+                                     problems=Joined(problems[:5])))
+    when = msg("published {at:%Y-%m-%d %H:%M} UTC, {mib:.1f} MiB", at=published_at,
+               mib=path.stat().st_size / 2**20)
     if unchecked:
-        return Check(name, WARN, f"{path} readable, {len(tables)} marts, {when}; no manifest "
-                                 "(an older publish): completeness not checked until the "
-                                 "next refresh")
-    return Check(name, OK, f"{path} readable, {len(tables)} marts complete, {when}")
+        return Check(name, WARN, msg("{path} readable, {length} marts, {when}; no manifest "
+                                     "(an older publish): completeness not checked until the "
+                                     "next refresh", path=path, length=len(tables), when=when))
+    return Check(name, OK, msg("{path} readable, {length} marts complete, {when}", path=path,
+                               length=len(tables), when=when))
 
 
 def _parse(ts: str | None) -> datetime | None:
@@ -246,13 +281,13 @@ def _parse(ts: str | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _age(delta: timedelta) -> str:
+def _age(delta: timedelta) -> Msg:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 120:
-        return f"{minutes} min"
+        return msg("{minutes} min", minutes=minutes)
     if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes / 1440:.1f} days"
+        return msg("{hours:.1f} h", hours=minutes / 60)
+    return msg("{days:.1f} days", days=minutes / 1440)
 
 
 def _check_last_refresh(settings: Settings, now: datetime, max_age: timedelta) -> Check:
@@ -265,23 +300,28 @@ def _check_last_refresh(settings: Settings, now: datetime, max_age: timedelta) -
     started = _parse(status.get("last_started_at"))
     if success is None:
         if failure is not None:
-            return Check(name, FAIL, f"never succeeded; last failure {_age(now - failure)} ago: "
-                                     f"{status.get('last_error')}")
-        return Check(name, FAIL, "never run: run `seiton refresh`")
+            return Check(name, FAIL, msg("never succeeded; last failure {age} ago: {error}",
+                                         age=_age(now - failure), error=status.get("last_error")))
+        return Check(name, FAIL, msg("never run: run `seiton refresh`"))
     if failure is not None and failure > success:
-        return Check(name, FAIL, f"failed {_age(now - failure)} ago: {status.get('last_error')} "
-                                 f"(last success {_age(now - success)} ago)")
+        return Check(name, FAIL, msg("failed {age} ago: {error} (last success {success_age} ago)",
+                                     age=_age(now - failure), error=status.get("last_error"),
+                                     success_age=_age(now - success)))
     if now - success > max_age:
-        return Check(name, FAIL, f"last success {_age(now - success)} ago, older than "
-                                 f"{_age(max_age)}: is the scheduled refresh running?")
+        return Check(name, FAIL, msg("last success {age} ago, older than {max_age}: is the "
+                                     "scheduled refresh running?", age=_age(now - success),
+                                     max_age=_age(max_age)))
     timings = status.get("last_timings") or {}
-    took = f", took {timings['total']:.0f} s" if "total" in timings else ""
+    took = msg(", took {seconds:.0f} s", seconds=timings["total"]) if "total" in timings \
+        else Msg(None)
     if started is not None and started > success and (failure is None or started > failure):
         if _refresh_running(settings):
-            return Check(name, OK, f"succeeded {_age(now - success)} ago{took}; one is running now")
-        return Check(name, WARN, f"succeeded {_age(now - success)} ago{took}; the one started "
-                                 f"{_age(now - started)} ago was interrupted (killed?)")
-    return Check(name, OK, f"succeeded {_age(now - success)} ago{took}")
+            return Check(name, OK, msg("succeeded {age} ago{took}; one is running now",
+                                       age=_age(now - success), took=took))
+        return Check(name, WARN, msg("succeeded {age} ago{took}; the one started {started_age} "
+                                     "ago was interrupted (killed?)", age=_age(now - success),
+                                     took=took, started_age=_age(now - started)))
+    return Check(name, OK, msg("succeeded {age} ago{took}", age=_age(now - success), took=took))
 
 
 def _check_freshness(settings: Settings, now: datetime, max_age: timedelta) -> Check:
@@ -292,9 +332,9 @@ def _check_freshness(settings: Settings, now: datetime, max_age: timedelta) -> C
 
     name = "source freshness"
     if not settings.build_warehouse.exists():
-        return Check(name, FAIL, "no build warehouse to compare with")
+        return Check(name, FAIL, msg("no build warehouse to compare with"))
     if _refresh_running(settings):
-        return Check(name, OK, "a refresh is running: not compared")
+        return Check(name, OK, msg("a refresh is running: not compared"))
     tables = source_tables()
     try:
         with duckdb.connect(str(settings.build_warehouse), read_only=True) as wh:
@@ -306,7 +346,7 @@ def _check_freshness(settings: Settings, now: datetime, max_age: timedelta) -> C
                 except duckdb.Error:
                     loaded[table] = None
     except duckdb.Error as exc:
-        return Check(name, FAIL, f"build warehouse unreadable: {_one_line(exc)}")
+        return Check(name, FAIL, msg("build warehouse unreadable: {error}", error=_one_line(exc)))
     engine = create_engine(settings.operational_url)
     pending: dict[str, tuple[int, datetime]] = {}
     try:
@@ -323,15 +363,17 @@ def _check_freshness(settings: Settings, now: datetime, max_age: timedelta) -> C
     finally:
         engine.dispose()
     if not pending:
-        return Check(name, OK, f"the warehouse holds every change of the {len(tables)} source tables")
-    rows = sum(n for n, _ in pending.values())
+        return Check(name, OK, msg("the warehouse holds every change of the {length} source "
+                                   "tables", length=len(tables)))
     oldest = min(ts for _, ts in pending.values())
     lag = now - oldest
-    detail = (f"{rows} changed rows in {len(pending)} tables not loaded yet "
-              f"({', '.join(sorted(pending)[:4])}{'…' if len(pending) > 4 else ''}); "
-              f"oldest {_age(lag)} old")
+    detail = msg("{rows} changed rows in {length} tables not loaded yet ({tables}); oldest {age} "
+                 "old", rows=sum(n for n, _ in pending.values()), length=len(pending),
+                 tables=", ".join(sorted(pending)[:4]) + ("…" if len(pending) > 4 else ""),
+                 age=_age(lag))
     if lag > max_age:
-        return Check(name, FAIL, detail + f", beyond {_age(max_age)}: run `seiton refresh`")
+        return Check(name, FAIL, Joined([detail, msg(", beyond {max_age}: run `seiton refresh`",
+                                                     max_age=_age(max_age))], sep=""))
     return Check(name, WARN if lag > timedelta(hours=1) else OK, detail)
 
 
@@ -346,10 +388,10 @@ def _check_disk(settings: Settings) -> Check:
     name = "disk space"
     home = settings.home if settings.home.exists() else Path(settings.home).parent
     free = shutil.disk_usage(home).free
-    detail = f"{free / 2**30:.1f} GiB free under {home}"
     if free < MIN_FREE_BYTES:
-        return Check(name, FAIL, detail + " (a refresh needs room for a second copy of the marts)")
-    return Check(name, OK, detail)
+        return Check(name, FAIL, msg("{gib:.1f} GiB free under {home} (a refresh needs room for a "
+                                     "second copy of the marts)", gib=free / 2**30, home=home))
+    return Check(name, OK, msg("{gib:.1f} GiB free under {home}", gib=free / 2**30, home=home))
 
 
 def _one_line(exc: BaseException) -> str:

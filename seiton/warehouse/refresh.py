@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from operational_app.domain.messages import msg, render
 from seiton.config import Settings
 
 # What the refresh's build runs (bench/step.py times the same): models, seeds and data
@@ -22,7 +23,15 @@ REFRESH_BUILD_ARGS: tuple[str, ...] = ("build", "--exclude-resource-type", "unit
 
 
 class RefreshError(RuntimeError):
-    pass
+    """A refresh that failed: an English template and its params (docs/conventions.md
+    "Messages"); `str()` is the English text kept in the status file, `text(lang)` the user's."""
+
+    def __init__(self, template: str, /, **params: object):
+        self.template, self.params = template, params
+        super().__init__(render(template, params))
+
+    def text(self, lang: str | None) -> str:
+        return render(self.template, self.params, lang)
 
 
 @contextmanager
@@ -78,18 +87,19 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
         started = time.perf_counter()
         timings: dict[str, float] = {}
         try:
-            progress("[1/3] load: operational DB → warehouse raw (dlt)")
+            # progress lines are messages (`Msg`): str() is the English line, the CLI shows its own
+            progress(msg("[1/3] load: operational DB → warehouse raw (dlt)"))
             t = time.perf_counter()
             signature = source_signature(settings.operational_url)
             if signature is not None and signature == status.get("source_signature") \
                     and not interrupted and built_before:
                 loaded = LoadResult(rows_by_table={})  # no commit since the last load
-                progress("      no change in the operational DB since the last load")
+                progress(msg("      no change in the operational DB since the last load"))
             else:
                 loaded = load_in_child(settings)
-                progress(f"      {loaded.total_rows} changed rows")
+                progress(msg("      {rows} changed rows", rows=loaded.total_rows))
             timings["load"] = time.perf_counter() - t
-            progress(f"      in {timings['load']:.1f}s")
+            progress(msg("      in {seconds:.1f}s", seconds=timings["load"]))
             changed = {table for table, n in loaded.rows_by_table.items() if n}
             pending = set(status.get("pending_tables") or ()) | changed
             # recorded before the build: a failed or killed build is retried next time
@@ -109,15 +119,17 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                 status.update(full_build_pending=True)
                 _write_status(settings, status)
             if only:
-                progress(f"[2/3] build: {', '.join(only)} and what they are built from")
+                progress(msg("[2/3] build: {marts} and what they are built from",
+                             marts=", ".join(only)))
                 t = time.perf_counter()
                 code = run_dbt(settings, ["build", "--exclude-resource-type", "test",
                                           "--exclude-resource-type", "unit_test", "--select",
                                           *(f"+{name}" for name in only)], quiet=quiet_dbt)
                 timings["build"] = time.perf_counter() - t
                 if code != 0:
-                    raise RefreshError(f"dbt build failed (exit {code}); the published "
-                                       "warehouse is unchanged" + _failures(settings))
+                    raise RefreshError("dbt build failed (exit {code}); the published "
+                                       "warehouse is unchanged{failures}", code=code,
+                                       failures=_failures(settings))
                 t = time.perf_counter()
                 cleanup_stale(settings.published_warehouse)
                 publish(settings.build_warehouse, settings.published_warehouse,
@@ -125,29 +137,32 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                 timings["publish"] = time.perf_counter() - t
                 status.update(pending_tables=[])  # the full build to come covers them
             elif plan.mode == "skip":
-                progress(f"[2/3] build: nothing to build ({plan.reason})")
-                progress("[3/3] publish: the published warehouse is current")
+                progress(msg("[2/3] build: nothing to build ({reason})", reason=plan.reason))
+                progress(msg("[3/3] publish: the published warehouse is current"))
                 timings["build"] = timings["publish"] = 0.0
             else:
-                what = "every model" if plan.mode == "full" else \
-                    "what " + ", ".join(plan.tables) + " reach"
-                progress(f"[2/3] build: dbt build of {what} ({plan.reason})")
+                progress(msg("[2/3] build: dbt build of every model ({reason})", reason=plan.reason)
+                         if plan.mode == "full" else
+                         msg("[2/3] build: dbt build of what {tables} reach ({reason})",
+                             tables=", ".join(plan.tables), reason=plan.reason))
                 t = time.perf_counter()
                 code = run_dbt(settings, [*REFRESH_BUILD_ARGS, *plan.select_args()],
                                quiet=quiet_dbt)
                 timings["build"] = time.perf_counter() - t
                 if code != 0:
-                    raise RefreshError(f"dbt build failed (exit {code}); the published "
-                                       "warehouse is unchanged" + _failures(settings))
-                progress(f"      built in {timings['build']:.1f}s")
+                    raise RefreshError("dbt build failed (exit {code}); the published "
+                                       "warehouse is unchanged{failures}", code=code,
+                                       failures=_failures(settings))
+                progress(msg("      built in {seconds:.1f}s", seconds=timings["build"]))
 
-                progress("[3/3] publish: swap the new marts in for readers")
+                progress(msg("[3/3] publish: swap the new marts in for readers"))
                 t = time.perf_counter()
                 cleanup_stale(settings.published_warehouse)
                 rows = publish(settings.build_warehouse, settings.published_warehouse,
                                {"loaded_rows": loaded.rows_by_table, "build": plan.mode})
                 timings["publish"] = time.perf_counter() - t
-                progress(f"      {len(rows)} relations published in {timings['publish']:.1f}s")
+                progress(msg("      {length} relations published in {seconds:.1f}s",
+                             length=len(rows), seconds=timings["publish"]))
                 status.update(pending_tables=[], build_fingerprint=fingerprint,
                               full_build_pending=False, last_published_at=_now())
         except Exception as exc:
@@ -155,7 +170,7 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
             _write_status(settings, status)
             if isinstance(exc, RefreshError):
                 raise
-            raise RefreshError(f"{type(exc).__name__}: {exc}") from exc
+            raise RefreshError("{kind}: {error}", kind=type(exc).__name__, error=str(exc)) from exc
         timings["total"] = time.perf_counter() - started
         status.update(last_success_at=_now(), last_timings=timings, last_error=None,
                       in_progress=False)
@@ -196,8 +211,8 @@ def load_in_child(settings: Settings):
     try:
         if done.returncode != 0 or not result.exists():
             lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-            raise RefreshError(f"load failed (exit {done.returncode}): "
-                               f"{lines[-1] if lines else 'no message'}")
+            raise RefreshError("load failed (exit {code}): {last}", code=done.returncode,
+                               last=lines[-1] if lines else "no message")
         return LoadResult(rows_by_table=json.loads(result.read_text()))
     finally:
         result.unlink(missing_ok=True)

@@ -21,7 +21,8 @@ from .conftest import ACTOR
 # A call and the position of its message template argument.
 _TEMPLATE_AT = {"fail": 1, "FieldError": 1, "ValidationError": 1, "CsvError": 1,
                 "XmlRefused": 1, "XmlError": 1, "_refuse": 1, "bad": 1, "error": 1,
-                "Refusal": 0, "QueryRefused": 0, "CommandError": 0, "msg": 0}
+                "Refusal": 0, "QueryRefused": 0, "CommandError": 0, "msg": 0,
+                "BackupError": 0, "RefreshError": 0, "cli_say": 0, "cli_text": 0, "working": 0}
 # Calls whose last argument is a noun phrase shown through messages.TERMS.
 _WHAT_CALLS = ("known", "unique", "not_before", "after")
 _IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")
