@@ -139,7 +139,10 @@ def _records_of(records: pd.DataFrame, kpi_code: str) -> pd.DataFrame:
     """A red KPI's heaviest records as text (the page and the PDF show the same), under the
     mart's column labels (dashboards/columns.py)."""
     rows = records[records["kpi_code"] == kpi_code]
-    number = lambda v: "" if pd.isna(v) else fmt_number(v, 2)  # noqa: E731
+
+    def number(value) -> str:
+        return "" if pd.isna(value) else fmt_number(value, 2)
+
     text = pd.DataFrame({
         "record_key": rows["record_key"], "record_date": rows["record_date"].map(fmt_date),
         "account_code": rows["account_code"].fillna(""),
