@@ -68,15 +68,17 @@ def _xlsx_value(value):
 
 
 def to_xlsx_sheets_bytes(sheets: dict[str, pd.DataFrame],
-                         money_columns: frozenset[str] | set[str] = frozenset(),
+                         money_columns: frozenset[str] | set[str] | None = None,
                          language: str | None = None) -> bytes:
     """Several tables in one workbook, one sheet each, in order (a page's whole screen).
 
     Values keep their types — numbers are numbers, dates are dates — and are shown in the
     language's formats (docs/conventions.md "Display formats"): whole numbers with thousands
-    separators, columns named in money_columns with two decimals (Decimals are written as
-    numbers, exact), dates as the tables show them. Text cells are stored as text, never as a
-    formula (`safe_cell`)."""
+    separators, money with two decimals (Decimals are written as numbers, exact), dates as
+    the tables show them. Money is each sheet's money by type (`dashboards.columns.
+    money_columns`: two-decimal DECIMAL from the query, or Decimal values), unless
+    `money_columns` names the columns. Text cells are stored as text, never as a formula
+    (`safe_cell`)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -105,6 +107,10 @@ def _write_sheet(ws, df: pd.DataFrame, money_columns, language: str | None) -> N
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    if money_columns is None:
+        from dashboards.columns import money_columns as by_type
+
+        money_columns = by_type(df)
     money_idx = {i for i, c in enumerate(df.columns) if str(c) in money_columns}
     for row in frame.itertuples(index=False, name=None):
         ws.append([_xlsx_value(v) for v in row])

@@ -94,3 +94,18 @@ class UrlState:
         for name, value in wanted.items():
             if self.query.get(name) != value:
                 self.query[name] = value
+
+
+def page_state(params: Mapping[str, str], read: Callable[[UrlState], None]) -> UrlState:
+    """A dashboard page's filters, set up the one way: bound to st.query_params and
+    st.session_state, `read` declares the parameters (`url.day(...)`, `url.choice(...)`),
+    and a URL value that was ignored gets the one warning."""
+    import streamlit as st
+
+    from seiton.webapp.i18n import t
+
+    url = UrlState(params, st.query_params, st.session_state)
+    read(url)
+    if url.bad:
+        st.warning(t("url_bad_param"))
+    return url

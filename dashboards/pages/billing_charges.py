@@ -3,8 +3,8 @@
 with totals, and for one contract and period the calculation shown step by step
 (docs/billing.md, "Charges" and "Finance pages").
 
-Money stays DECIMAL from the warehouse to the table and the export (never float); totals
-are summed in SQL. Only published marts are read: the plan's list prices and tiers are not
+Money is summed in SQL on DECIMAL; tables and exports find it by that type and take the
+marts' column labels from their YAML (dashboards/columns.py). Only published marts are read: the plan's list prices and tiers are not
 published, so the breakdown shows the prorated fee and allowances, the overage amounts as
 computed (tiers included) and the average price per overage page.
 The filters and the contract picked for the breakdown live in the URL (st.query_params).
@@ -18,10 +18,10 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dashboards import data_issues, exports, queries
+from dashboards import columns, data_issues, exports, queries
 from dashboards.tables import scroll_hint
-from dashboards.url_state import ALL, UrlState
-from seiton.webapp.formats import fmt_date, table_date_format
+from dashboards.url_state import ALL, UrlState, page_state
+from seiton.webapp.formats import fmt_date, fmt_int, fmt_money
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -41,7 +41,6 @@ register({
     "chg_est_any": {"es": "Reales y estimadas", "en": "Actual and estimated"},
     "chg_est_yes": {"es": "Con lecturas estimadas", "en": "With estimated reads"},
     "chg_est_no": {"es": "Solo lecturas reales", "en": "Actual reads only"},
-    "chg_bad_param": {"es": "Se ignoró un parámetro inválido de la URL", "en": "An invalid URL parameter was ignored"},
     "chg_share_link": {"es": "Los filtros están en la URL: cópiala para compartir esta vista.",
                        "en": "The filters are in the URL: copy it to share this view."},
     "chg_provisional": {
@@ -94,11 +93,6 @@ register({
     "chg_f_test": {"es": "páginas de prueba de las visitas técnicas del periodo (nunca más que lo usado)",
                    "en": "test pages of the period's technician visits (never more than used)"},
     "chg_f_billable": {"es": "contadas − prueba: lo que se factura", "en": "counted − test: what is billed"},
-    "chg_c_test_mono": {"es": "Prueba mono", "en": "Mono test"},
-    "chg_c_test_color": {"es": "Prueba color", "en": "Color test"},
-    "chg_c_billable_mono": {"es": "Mono facturable", "en": "Billable mono"},
-    "chg_c_billable_color": {"es": "Color facturable", "en": "Billable color"},
-    "chg_c_unabsorbed": {"es": "Por absorber (mono)", "en": "To absorb (mono)"},
     "chg_l_mono_incl": {"es": "Páginas mono incluidas (prorrateadas, compartidas)",
                         "en": "Mono pages included (prorated, pooled)"},
     "chg_l_mono_over": {"es": "Excedente mono", "en": "Mono overage"},
@@ -122,47 +116,12 @@ register({
                        "en": "fee + mono overage + color overage + true-up"},
     "chg_f_tax": {"es": "redondeo(subtotal × {r} %, 2)", "en": "round(subtotal × {r} %, 2)"},
     "chg_f_total": {"es": "subtotal + impuesto", "en": "subtotal + tax"},
-    # column labels
+    # labels of the tables the page computes (the marts' columns are labelled in their YAML)
     "chg_c_concept": {"es": "Concepto", "en": "Item"},
     "chg_c_formula": {"es": "Cálculo", "en": "How"},
     "chg_c_pages": {"es": "Páginas", "en": "Pages"},
     "chg_c_amount": {"es": "Importe", "en": "Amount"},
-    "chg_c_contract": {"es": "Contrato", "en": "Contract"},
-    "chg_c_account": {"es": "Cliente", "en": "Account"},
-    "chg_c_name": {"es": "Nombre", "en": "Name"},
-    "chg_c_period": {"es": "Periodo", "en": "Period"},
-    "chg_c_days": {"es": "Días activos", "en": "Active days"},
-    "chg_c_fraction": {"es": "Fracción", "en": "Fraction"},
-    "chg_c_devices": {"es": "Dispositivos", "en": "Devices"},
-    "chg_c_fee": {"es": "Cuota fija", "en": "Fixed fee"},
-    "chg_c_mono": {"es": "Páginas mono", "en": "Mono pages"},
-    "chg_c_mono_incl": {"es": "Mono incluidas", "en": "Mono included"},
-    "chg_c_mono_over": {"es": "Excedente mono (págs.)", "en": "Mono overage (pages)"},
-    "chg_c_mono_amt": {"es": "Excedente mono", "en": "Mono overage"},
-    "chg_c_color": {"es": "Páginas color", "en": "Color pages"},
-    "chg_c_color_incl": {"es": "Color incluidas", "en": "Color included"},
-    "chg_c_color_over": {"es": "Excedente color (págs.)", "en": "Color overage (pages)"},
-    "chg_c_color_amt": {"es": "Excedente color", "en": "Color overage"},
-    "chg_c_true_up": {"es": "Ajuste a mínimo", "en": "Minimum true-up"},
-    "chg_c_subtotal": {"es": "Subtotal", "en": "Subtotal"},
-    "chg_c_tax_rate": {"es": "Tasa de impuesto", "en": "Tax rate"},
-    "chg_c_tax": {"es": "Impuesto", "en": "Tax"},
-    "chg_c_total": {"es": "Total", "en": "Total"},
-    "chg_c_currency": {"es": "Moneda", "en": "Currency"},
-    "chg_c_estimated": {"es": "Lecturas estimadas", "en": "Estimated reads"},
-    "chg_c_total_mxn": {"es": "Total MXN", "en": "Total MXN"},
     "chg_c_count": {"es": "Cargos", "en": "Charges"},
-    "chg_c_serial": {"es": "Serie", "en": "Serial"},
-    "chg_c_read": {"es": "Lectura", "en": "Reading"},
-    "chg_c_read_on": {"es": "Fecha de lectura", "en": "Read on"},
-    "chg_c_readings": {"es": "Lecturas usadas", "en": "Readings used"},
-    "chg_c_mono_open": {"es": "Mono inicial", "en": "Mono opening"},
-    "chg_c_mono_close": {"es": "Mono final", "en": "Mono closing"},
-    "chg_c_color_open": {"es": "Color inicial", "en": "Color opening"},
-    "chg_c_color_close": {"es": "Color final", "en": "Color closing"},
-    "chg_c_replacements": {"es": "Cambios de medidor", "en": "Meter replacements"},
-    "chg_c_actual_mono": {"es": "Mono leído", "en": "Mono as read"},
-    "chg_c_actual_color": {"es": "Color leído", "en": "Color as read"},
     "chg_v_estimated": {"es": "Estimada", "en": "Estimated"},
     "chg_v_actual": {"es": "Real", "en": "Actual"},
     "chg_v_yes": {"es": "Sí", "en": "Yes"},
@@ -219,11 +178,13 @@ left join marts.dim_account a on a.account_code = c.account_code
 order by c.contract_number
 """
 
+# sums keep their column's name, so they keep its label (dashboards/columns.py)
 TOTALS_SQL = """
-select c.currency, count(*) as charges, sum(c.fixed_fee_amount) as fee,
-       sum(c.overage_mono_amount) as mono, sum(c.overage_color_amount) as color,
-       sum(c.minimum_true_up_amount) as true_up, sum(c.subtotal) as subtotal,
-       sum(c.tax_amount) as tax, sum(c.total) as total, sum(c.total_mxn) as total_mxn
+select c.currency, count(*) as charges, sum(c.fixed_fee_amount) as fixed_fee_amount,
+       sum(c.overage_mono_amount) as overage_mono_amount,
+       sum(c.overage_color_amount) as overage_color_amount,
+       sum(c.minimum_true_up_amount) as minimum_true_up_amount, sum(c.subtotal) as subtotal,
+       sum(c.tax_amount) as tax_amount, sum(c.total) as total, sum(c.total_mxn) as total_mxn
 from marts.fct_billing_charges c
 """ + _FILTER + """
 group by c.currency
@@ -258,19 +219,6 @@ order by serial
 # --------------------------------------------------------------------------- formatting
 
 
-def fmt_money(value) -> str:
-    """Mexican style: $1,234,567.89 (comma thousands, point decimals)."""
-    if value is None or pd.isna(value):
-        return "—"
-    return f"${value:,.2f}"
-
-
-def fmt_int(value) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{int(value):,}"
-
-
 def period_label(value) -> str:
     if value in (None, ALL):
         return "—"
@@ -280,18 +228,6 @@ def period_label(value) -> str:
 
 def _as_date(value) -> date:
     return pd.Timestamp(value).date()
-
-
-MONEY_KEYS = ("chg_c_fee", "chg_c_mono_amt", "chg_c_color_amt", "chg_c_true_up",
-              "chg_c_subtotal", "chg_c_tax", "chg_c_total", "chg_c_total_mxn", "chg_c_amount")
-
-
-def _money_config(*labels: str) -> dict:
-    return {label: st.column_config.NumberColumn(format="accounting") for label in labels}
-
-
-def _date_config(*labels: str) -> dict:
-    return {label: st.column_config.DateColumn(format=table_date_format()) for label in labels}
 
 
 # --------------------------------------------------------------------------- URL state
@@ -320,14 +256,15 @@ def render() -> None:
         return
     periods = [_as_date(p) for p in periods_df["period_start"]]
     closed = dict(zip(periods, periods_df["is_closed"], strict=True))
-    url = UrlState(PARAMS, st.query_params, st.session_state)
-    url.day("period", _default_period, month=True, allowed=periods)
-    url.choice("currency", CURRENCIES)
-    url.choice("estimated", ESTIMATED)
-    url.choice("contract")  # contract and detail: checked against the data once it is read
-    url.choice("detail")
-    if url.bad:
-        st.warning(t("chg_bad_param"))
+
+    def read(url: UrlState) -> None:
+        url.day("period", _default_period, month=True, allowed=periods)
+        url.choice("currency", CURRENCIES)
+        url.choice("estimated", ESTIMATED)
+        url.choice("contract")  # contract and detail: checked against the data once it is read
+        url.choice("detail")
+
+    url = page_state(PARAMS, read)
     if st.session_state[PARAMS["period"]] not in periods:
         st.session_state[PARAMS["period"]] = _default_period()
 
@@ -366,14 +303,14 @@ def render() -> None:
     if charges.empty:
         st.info(t("chg_no_charges"))
     else:
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            **_money_config(*(t(k) for k in MONEY_KEYS)), **_date_config(t("chg_c_period"))})
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config=columns.column_config(table))
         scroll_hint(table)
 
     st.markdown(f"**{t('chg_totals')}**")
     per_currency = _totals_view(queries.df(TOTALS_SQL, params))
     st.dataframe(per_currency, hide_index=True, width="stretch",
-                 column_config=_money_config(*(t(k) for k in MONEY_KEYS)))
+                 column_config=columns.column_config(per_currency))
 
     detail_options = [ALL, *charges["contract_number"]]
     if contract and contract != st.session_state.get("chg_last_contract"):
@@ -396,27 +333,12 @@ def _charges_view(charges: pd.DataFrame) -> pd.DataFrame:
     view = charges.copy()
     view["has_estimated_reads"] = view["has_estimated_reads"].map(
         lambda v: t("chg_v_yes") if v else t("chg_v_no"))
-    return view.rename(columns={
-        "contract_number": t("chg_c_contract"), "account_code": t("chg_c_account"),
-        "account_name": t("chg_c_name"), "period_start": t("chg_c_period"),
-        "active_days": t("chg_c_days"), "active_fraction": t("chg_c_fraction"),
-        "device_count": t("chg_c_devices"), "fixed_fee_amount": t("chg_c_fee"),
-        "mono_pages": t("chg_c_mono"), "included_mono_pages": t("chg_c_mono_incl"),
-        "overage_mono_pages": t("chg_c_mono_over"), "overage_mono_amount": t("chg_c_mono_amt"),
-        "color_pages": t("chg_c_color"), "included_color_pages": t("chg_c_color_incl"),
-        "overage_color_pages": t("chg_c_color_over"), "overage_color_amount": t("chg_c_color_amt"),
-        "minimum_true_up_amount": t("chg_c_true_up"), "subtotal": t("chg_c_subtotal"),
-        "tax_rate": t("chg_c_tax_rate"), "tax_amount": t("chg_c_tax"), "total": t("chg_c_total"),
-        "currency": t("chg_c_currency"), "has_estimated_reads": t("chg_c_estimated"),
-        "total_mxn": t("chg_c_total_mxn")})
+    return columns.labelled(view, "fct_billing_charges", "dim_account")
 
 
 def _totals_view(totals: pd.DataFrame) -> pd.DataFrame:
-    return totals.rename(columns={
-        "currency": t("chg_c_currency"), "charges": t("chg_c_count"), "fee": t("chg_c_fee"),
-        "mono": t("chg_c_mono_amt"), "color": t("chg_c_color_amt"),
-        "true_up": t("chg_c_true_up"), "subtotal": t("chg_c_subtotal"), "tax": t("chg_c_tax"),
-        "total": t("chg_c_total"), "total_mxn": t("chg_c_total_mxn")})
+    # the count is the page's own column
+    return columns.labelled(totals, "fct_billing_charges", page={"charges": t("chg_c_count")})
 
 
 # --------------------------------------------------------------------------- the calculation
@@ -468,7 +390,7 @@ def calculation_lines(c: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[t("chg_c_concept"), t("chg_c_formula"),
                                         t("chg_c_pages"), t("chg_c_amount")])
     frame[t("chg_c_pages")] = frame[t("chg_c_pages")].astype("Int64")
-    return frame
+    return columns.as_money(frame, t("chg_c_amount"))  # the amounts are the charge's money
 
 
 PLAN_SQL = """
@@ -502,20 +424,7 @@ def _devices_view(devices: pd.DataFrame) -> pd.DataFrame:
     view = devices.copy()
     view["is_estimated"] = view["is_estimated"].map(
         lambda v: t("chg_v_estimated") if v else t("chg_v_actual"))
-    return view.rename(columns={
-        "serial": t("chg_c_serial"), "active_days": t("chg_c_days"),
-        "is_estimated": t("chg_c_read"), "readings_used": t("chg_c_readings"),
-        "closing_read_on": t("chg_c_read_on"), "opening_mono_counter": t("chg_c_mono_open"),
-        "closing_mono_counter": t("chg_c_mono_close"), "mono_pages": t("chg_c_mono"),
-        "opening_color_counter": t("chg_c_color_open"),
-        "closing_color_counter": t("chg_c_color_close"), "color_pages": t("chg_c_color"),
-        "actual_closing_mono_counter": t("chg_c_actual_mono"),
-        "actual_closing_color_counter": t("chg_c_actual_color"),
-        "meter_replacements": t("chg_c_replacements"),
-        "test_mono_pages": t("chg_c_test_mono"), "test_color_pages": t("chg_c_test_color"),
-        "billable_mono_pages": t("chg_c_billable_mono"),
-        "billable_color_pages": t("chg_c_billable_color"),
-        "unabsorbed_mono_pages": t("chg_c_unabsorbed")})
+    return columns.labelled(view, "fct_device_usage")
 
 
 def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:
@@ -543,7 +452,7 @@ def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:
     lines = calculation_lines(c)
     st.markdown(f"**{t('chg_steps')}** ({c.currency})")
     st.dataframe(lines, hide_index=True, width="stretch",
-                 column_config=_money_config(t("chg_c_amount")))
+                 column_config=columns.column_config(lines))
 
     devices = _devices_view(queries.df(DEVICES_SQL, (contract, period)))
     st.markdown(f"**{t('chg_device_table')}**")
@@ -551,7 +460,7 @@ def show_calculation(contract: str, period: date) -> dict[str, pd.DataFrame]:
         st.caption(t("chg_no_devices"))
     else:
         st.dataframe(devices, hide_index=True, width="stretch",
-                     column_config=_date_config(t("chg_c_read_on")))
+                     column_config=columns.column_config(devices))
     # sheet names are the tables' names (Excel cuts them at 31 characters): the contract is
     # in the workbook's file name (`_exports`)
     return {t("chg_steps"): lines, t("chg_sheet_devices"): devices}
@@ -561,12 +470,11 @@ def _exports(period: date, table: pd.DataFrame, per_currency: pd.DataFrame,
              detail: dict[str, pd.DataFrame], contract: str | None = None) -> None:
     st.subheader(t("chg_export"))
     sheets = {t("chg_table"): table, t("chg_totals"): per_currency, **detail}
-    money = {t(k) for k in MONEY_KEYS}
     stem = f"cargos_{period:%Y-%m}"
     book = f"{stem}_{contract}" if contract else stem
     left, right = st.columns(2)
     left.download_button(
-        t("chg_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets, money),
+        t("chg_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets),
         file_name=f"{book}.xlsx", key="chg_dl_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     right.download_button(t("chg_export_csv"), data=lambda: exports.to_csv_bytes(table),

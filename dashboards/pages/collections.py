@@ -17,10 +17,10 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboards import data_issues, exports, queries
-from dashboards.url_state import ALL, UrlState
+from dashboards import columns, data_issues, exports, queries
+from dashboards.url_state import ALL, UrlState, page_state
 from seiton.config import BUSINESS_TZ
-from seiton.webapp.formats import fmt_date, table_date_format
+from seiton.webapp.formats import fmt_date, fmt_money, fmt_pct, table_date_format
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -32,7 +32,6 @@ register({
     "coll_as_of": {"es": "Fecha de corte", "en": "As of"},
     "coll_currency": {"es": "Moneda de la factura", "en": "Invoice currency"},
     "coll_all_currencies": {"es": "Todas", "en": "All"},
-    "coll_bad_param": {"es": "Se ignoró un parámetro inválido de la URL", "en": "An invalid URL parameter was ignored"},
     "coll_open_ar": {"es": "Cartera abierta (MXN)", "en": "Open AR (MXN)"},
     "coll_overdue": {"es": "Vencida (MXN)", "en": "Past due (MXN)"},
     "coll_overdue_60": {"es": "Vencida > 60 días", "en": "Over 60 days past due"},
@@ -80,49 +79,13 @@ register({
     "coll_trends": {"es": "DSO y CEI, últimos 12 cierres de mes", "en": "DSO and CEI, last 12 month ends"},
     "coll_no_trend": {"es": "Aún no hay cierres de mes anteriores a la fecha de corte.",
                       "en": "No month end on or before the date yet."},
-    "coll_dso": {"es": "DSO (días)", "en": "DSO (days)"},
-    "coll_cei": {"es": "CEI (%)", "en": "CEI (%)"},
-    "coll_month_end": {"es": "Cierre de mes", "en": "Month end"},
     "coll_export": {"es": "Exportar lo que está en pantalla", "en": "Export what is on screen"},
     "coll_export_xlsx": {"es": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
     "coll_export_csv": {"es": "CSV (facturas)", "en": "CSV (invoices)"},
     "coll_share_link": {"es": "La fecha y los filtros están en la URL: cópiala para compartir esta vista.",
                         "en": "The date and filters are in the URL: copy it to share this view."},
-    # column labels
-    "coll_c_invoice": {"es": "Factura", "en": "Invoice"},
-    "coll_c_account": {"es": "Cliente", "en": "Account"},
-    "coll_c_name": {"es": "Nombre", "en": "Name"},
-    "coll_c_contract": {"es": "Contrato", "en": "Contract"},
-    "coll_c_currency": {"es": "Moneda", "en": "Currency"},
-    "coll_c_issued": {"es": "Emisión", "en": "Issued"},
-    "coll_c_due": {"es": "Vencimiento", "en": "Due"},
-    "coll_c_days": {"es": "Días vencida", "en": "Days past due"},
-    "coll_c_total": {"es": "Total", "en": "Total"},
-    "coll_c_paid": {"es": "Pagado", "en": "Paid"},
-    "coll_c_credited": {"es": "Notas de crédito", "en": "Credited"},
-    "coll_c_open": {"es": "Saldo", "en": "Open"},
-    "coll_c_open_mxn": {"es": "Saldo MXN", "en": "Open MXN"},
-    "coll_c_last_action": {"es": "Última acción", "en": "Last action"},
-    "coll_c_last_action_on": {"es": "Fecha última acción", "en": "Last action on"},
+    # the page's own columns (the marts' columns are labelled in their YAML)
     "coll_c_max_days": {"es": "Máx. días vencida", "en": "Max days past due"},
-    "coll_c_date": {"es": "Fecha", "en": "Date"},
-    "coll_c_type": {"es": "Tipo", "en": "Type"},
-    "coll_c_document": {"es": "Documento", "en": "Document"},
-    "coll_c_amount": {"es": "Importe", "en": "Amount"},
-    "coll_c_recorded": {"es": "Registrado", "en": "Recorded"},
-    "coll_c_promised_on": {"es": "Promesa para", "en": "Promised on"},
-    "coll_c_promised_amount": {"es": "Importe prometido", "en": "Promised amount"},
-    "coll_c_promise_status": {"es": "Estado de la promesa", "en": "Promise status"},
-    "coll_c_notes": {"es": "Notas", "en": "Notes"},
-    "coll_c_by": {"es": "Registró", "en": "By"},
-    "coll_c_payment": {"es": "Pago", "en": "Payment"},
-    "coll_c_received": {"es": "Recibido", "en": "Received"},
-    "coll_c_applied": {"es": "Aplicado", "en": "Applied"},
-    "coll_c_unapplied": {"es": "Sin aplicar", "en": "Unapplied"},
-    "coll_c_unapplied_mxn": {"es": "Sin aplicar MXN", "en": "Unapplied MXN"},
-    "coll_c_open_ar": {"es": "Cartera MXN", "en": "Open AR MXN"},
-    "coll_c_overdue_60_pct": {"es": "% vencida > 60", "en": "% over 60 days"},
-    "coll_c_invoiced": {"es": "Facturado MXN", "en": "Invoiced MXN"},
 })
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "91-120", "120+")
@@ -247,19 +210,6 @@ limit 12
 # --------------------------------------------------------------------------- formatting
 
 
-def fmt_money(value) -> str:
-    """Mexican style: $1,234,567.89 (comma thousands, point decimals)."""
-    if value is None or pd.isna(value):
-        return "—"
-    return f"${value:,.2f}"
-
-
-def fmt_pct(value) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{value:,.2f} %"
-
-
 def today_mx() -> date:
     """Today in the business calendar (America/Mexico_City)."""
     return datetime.now(ZoneInfo(BUSINESS_TZ)).date()
@@ -273,6 +223,15 @@ def _label(mapping: dict[str, dict[str, str]], value) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return mapping.get(lang(), mapping["es"]).get(value, value)
+
+
+# the columns the page sums or computes over marts.ar_aging(D): not in a mart, so labelled here
+_SUMS_KEYS = {"invoices": "coll_invoices", "open_mxn": "coll_open_mxn", "share": "coll_share",
+              "max_days": "coll_c_max_days"}
+
+
+def _sums() -> dict[str, str]:
+    return {column: t(key) for column, key in _SUMS_KEYS.items()}
 
 
 # --------------------------------------------------------------------------- URL state
@@ -293,14 +252,15 @@ def render() -> None:
         st.warning(t("no_warehouse"))
         return
     data_issues.notice("fct_ar_documents", "fct_ar_payments", "fct_collections_monthly")
-    url = UrlState(PARAMS, st.query_params, st.session_state)
-    url.day("as_of", today_mx)
-    url.choice("currency", CURRENCIES)
-    url.choice("bucket", BUCKETS)
-    url.choice("account")  # account and invoice: checked against the data once it is read
-    url.choice("invoice")
-    if url.bad:
-        st.warning(t("coll_bad_param"))
+
+    def read(url: UrlState) -> None:
+        url.day("as_of", today_mx)
+        url.choice("currency", CURRENCIES)
+        url.choice("bucket", BUCKETS)
+        url.choice("account")  # account and invoice: checked against the data once it is read
+        url.choice("invoice")
+
+    url = page_state(PARAMS, read)
 
     top = st.columns([1, 1, 2])
     as_of: date = top[0].date_input(t("coll_as_of"), key=PARAMS["as_of"], format=table_date_format())
@@ -316,7 +276,7 @@ def render() -> None:
     m[0].metric(t("coll_open_ar"), fmt_money(totals.open_mxn))
     m[1].metric(t("coll_overdue"), fmt_money(totals.overdue_mxn))
     share_60 = (totals.overdue_60_mxn / totals.open_mxn * 100) if totals.open_mxn else None
-    m[2].metric(t("coll_overdue_60"), fmt_pct(share_60))
+    m[2].metric(t("coll_overdue_60"), fmt_pct(share_60, 2))
     m[3].metric(t("coll_customer_credit"), fmt_money(credit.unapplied_mxn))
 
     buckets = _bucket_table(as_of, cur, totals.open_mxn)
@@ -337,13 +297,14 @@ def _bucket_table(as_of: date, cur: tuple, open_total) -> pd.DataFrame:
         invoices = int(found.at[b, "invoices"]) if b in found.index else 0
         amount = float(found.at[b, "open_mxn"]) if b in found.index else 0.0
         share = round(amount / open_total * 100, 2) if open_total else None
-        rows.append({t("coll_bucket"): bucket_label(b), t("coll_invoices"): invoices,
-                     t("coll_open_mxn"): amount, t("coll_share"): share})
-    table = pd.DataFrame(rows)
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t("coll_open_mxn"): st.column_config.NumberColumn(format="accounting"),
-        t("coll_share"): st.column_config.NumberColumn(format="%.2f %%"),
-    })
+        rows.append({"bucket": bucket_label(b), "invoices": invoices, "open_mxn": amount,
+                     "share": share})
+    table = columns.keep_types(pd.DataFrame(rows), found)
+    table.attrs["units"] = {"share": "%"}
+    # the bucket is the mart's column; the count, the sum and the share are the page's own
+    table = columns.labelled(table, "fct_ar_aging_monthly", page=_sums())
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config=columns.column_config(table))
     return table
 
 
@@ -376,12 +337,9 @@ def _aging_chart(as_of: date, cur: tuple) -> None:
         st.caption(t("coll_chart_more").format(n=CHART_ACCOUNTS, rest=fmt_money(rest)))
 
 
-def _money_config(*labels: str) -> dict:
-    return {label: st.column_config.NumberColumn(format="accounting") for label in labels}
-
-
-def _date_config(*labels: str) -> dict:
-    return {label: st.column_config.DateColumn(format=table_date_format()) for label in labels}
+def _show(frame: pd.DataFrame) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config=columns.column_config(frame))
 
 
 def _drill_down(url: UrlState, as_of: date, cur: tuple):
@@ -406,26 +364,17 @@ def _drill_down(url: UrlState, as_of: date, cur: tuple):
         t("coll_pick_invoice"), inv_options, key=PARAMS["invoice"],
         format_func=lambda i: i or t("coll_no_invoice")))
 
-    accounts_view = accounts.rename(columns={
-        "account_code": t("coll_c_account"), "account_name": t("coll_c_name"),
-        "invoices": t("coll_invoices"), "open_mxn": t("coll_open_mxn"),
-        "max_days": t("coll_c_max_days")})
+    accounts_view = columns.labelled(accounts, "fct_ar_aging_monthly", page=_sums())
     if account is None:
         st.markdown(f"**{t('coll_accounts_table')}**")
-        st.dataframe(accounts_view, hide_index=True, width="stretch",
-                     column_config=_money_config(t("coll_open_mxn")))
+        _show(accounts_view)
 
     invoices_view = _invoices_view(invoices)
     st.markdown(f"**{t('coll_invoices_table')}**")
     if invoices.empty:
         st.info(t("coll_nothing_open"))
     else:
-        st.dataframe(invoices_view, hide_index=True, width="stretch",
-                     column_config={**_money_config(t("coll_c_total"), t("coll_c_paid"),
-                                                    t("coll_c_credited"), t("coll_c_open"),
-                                                    t("coll_c_open_mxn")),
-                                    **_date_config(t("coll_c_issued"), t("coll_c_due"),
-                                                   t("coll_c_last_action_on"))})
+        _show(invoices_view)
 
     detail: dict[str, pd.DataFrame] = {}
     if invoice is not None:
@@ -438,15 +387,7 @@ def _invoices_view(invoices: pd.DataFrame) -> pd.DataFrame:
     view = invoices.copy()
     view["bucket"] = view["bucket"].map(bucket_label)
     view["last_action_type"] = view["last_action_type"].map(lambda v: _label(ACTION_LABELS, v))
-    return view.rename(columns={
-        "invoice_number": t("coll_c_invoice"), "account_code": t("coll_c_account"),
-        "account_name": t("coll_c_name"), "contract_number": t("coll_c_contract"),
-        "currency": t("coll_c_currency"), "issued_on": t("coll_c_issued"),
-        "due_on": t("coll_c_due"), "days_past_due": t("coll_c_days"),
-        "bucket": t("coll_bucket"), "total": t("coll_c_total"), "paid_amount": t("coll_c_paid"),
-        "credited_amount": t("coll_c_credited"), "open_amount": t("coll_c_open"),
-        "open_amount_mxn": t("coll_c_open_mxn"), "last_action_type": t("coll_c_last_action"),
-        "last_action_on": t("coll_c_last_action_on")})
+    return columns.labelled(view, "fct_ar_aging_monthly")  # marts.ar_aging(D)'s columns
 
 
 def _invoice_detail(as_of: date, invoice: str) -> dict[str, pd.DataFrame]:
@@ -454,38 +395,24 @@ def _invoice_detail(as_of: date, invoice: str) -> dict[str, pd.DataFrame]:
     moves = queries.df(MOVEMENTS_SQL, (invoice, as_of))
     payments = moves[moves["movement_type"] != "credit_note"].copy()
     payments["movement_type"] = payments["movement_type"].map(lambda v: _label(MOVEMENT_LABELS, v))
-    payments = payments[["movement_on", "movement_type", "document_number", "settled_amount",
-                         "recorded_on"]].rename(columns={
-        "movement_on": t("coll_c_date"), "movement_type": t("coll_c_type"),
-        "document_number": t("coll_c_document"), "settled_amount": t("coll_c_amount"),
-        "recorded_on": t("coll_c_recorded")})
-    credits = moves[moves["movement_type"] == "credit_note"][
-        ["movement_on", "document_number", "settled_amount"]].rename(columns={
-        "movement_on": t("coll_c_date"), "document_number": t("coll_c_document"),
-        "settled_amount": t("coll_c_amount")})
+    payments = columns.labelled(payments[["movement_on", "movement_type", "document_number",
+                                          "settled_amount", "recorded_on"]], "fct_ar_movements")
+    credits = columns.labelled(moves[moves["movement_type"] == "credit_note"][
+        ["movement_on", "document_number", "settled_amount"]], "fct_ar_movements")
     actions = queries.df(ACTIONS_SQL, (invoice, as_of))
     warehouse_date = actions["as_of_date"].iloc[0] if not actions.empty else None
     actions = actions.drop(columns=["as_of_date"])
     actions["action_type"] = actions["action_type"].map(lambda v: _label(ACTION_LABELS, v))
     actions["promise_status"] = actions["promise_status"].map(lambda v: _label(PROMISE_LABELS, v))
-    actions = actions.rename(columns={
-        "action_on": t("coll_c_date"), "action_type": t("coll_c_type"),
-        "promised_on": t("coll_c_promised_on"), "promised_amount": t("coll_c_promised_amount"),
-        "promise_status": t("coll_c_promise_status"), "notes": t("coll_c_notes"),
-        "created_by": t("coll_c_by")})
+    actions = columns.labelled(actions, "fct_collection_actions")
 
-    for title, frame, money, dates in (
-        (t("coll_payments"), payments, [t("coll_c_amount")], [t("coll_c_date"), t("coll_c_recorded")]),
-        (t("coll_credit_notes"), credits, [t("coll_c_amount")], [t("coll_c_date")]),
-        (t("coll_actions"), actions, [t("coll_c_promised_amount")],
-         [t("coll_c_date"), t("coll_c_promised_on")]),
-    ):
+    for title, frame in ((t("coll_payments"), payments), (t("coll_credit_notes"), credits),
+                         (t("coll_actions"), actions)):
         st.markdown(f"**{title}**")
         if frame.empty:
             st.caption(t("coll_none"))
         else:
-            st.dataframe(frame, hide_index=True, width="stretch",
-                         column_config={**_money_config(*money), **_date_config(*dates)})
+            _show(frame)
     if warehouse_date is not None:
         st.caption(t("coll_promise_note").format(d=fmt_date(warehouse_date)))
     return {t("coll_sheet_payments").format(n=invoice): payments,
@@ -497,20 +424,11 @@ def _unapplied(as_of: date, cur: tuple, account: str | None) -> pd.DataFrame:
     st.subheader(t("coll_unapplied"))
     st.caption(t("coll_unapplied_note"))
     data = queries.df(UNAPPLIED_SQL, (as_of, *cur, account, account))
-    view = data.rename(columns={
-        "payment_number": t("coll_c_payment"), "account_code": t("coll_c_account"),
-        "account_name": t("coll_c_name"), "received_on": t("coll_c_received"),
-        "currency": t("coll_c_currency"), "amount": t("coll_c_amount"),
-        "applied_amount": t("coll_c_applied"), "unapplied_amount": t("coll_c_unapplied"),
-        "unapplied_amount_mxn": t("coll_c_unapplied_mxn")})
+    view = columns.labelled(data, "fct_unapplied_payments")  # marts.unapplied_payments(D)'s
     if view.empty:
         st.caption(t("coll_none"))
     else:
-        st.dataframe(view, hide_index=True, width="stretch",
-                     column_config={**_money_config(t("coll_c_amount"), t("coll_c_applied"),
-                                                    t("coll_c_unapplied"),
-                                                    t("coll_c_unapplied_mxn")),
-                                    **_date_config(t("coll_c_received"))})
+        _show(view)
     return view
 
 
@@ -521,19 +439,16 @@ def _trends(as_of: date) -> pd.DataFrame:
         st.caption(t("coll_no_trend"))
         return data
     left, right = st.columns(2)
-    for column, label, holder in (("dso_days", t("coll_dso"), left), ("cei_pct", t("coll_cei"), right)):
+    for column, holder in (("dso_days", left), ("cei_pct", right)):
+        label = columns.label("fct_collections_monthly", column)
         fig = px.line(data, x="month_end", y=column, markers=True,
-                      labels={"month_end": t("coll_month_end"), column: label}, title=label)
+                      labels={"month_end": columns.label("fct_collections_monthly", "month_end"),
+                              column: label}, title=label)
         fig.update_layout(separators=".,", height=320)
         fig.update_xaxes(tickformat="%m/%Y")
         holder.plotly_chart(fig, width="stretch")
-    view = data.rename(columns={
-        "month_end": t("coll_month_end"), "open_ar_mxn": t("coll_c_open_ar"),
-        "invoiced_mxn": t("coll_c_invoiced"), "dso_days": t("coll_dso"),
-        "cei_pct": t("coll_cei"), "overdue_60_pct": t("coll_c_overdue_60_pct")})
-    st.dataframe(view, hide_index=True, width="stretch",
-                 column_config={**_money_config(t("coll_c_open_ar"), t("coll_c_invoiced")),
-                                **_date_config(t("coll_month_end"))})
+    view = columns.labelled(data, "fct_collections_monthly")
+    _show(view)
     return view
 
 
@@ -545,14 +460,10 @@ def _exports(as_of: date, buckets: pd.DataFrame, accounts: pd.DataFrame,
     sheets = {t("coll_buckets"): buckets, t("coll_accounts_table"): accounts,
               t("coll_invoices_table"): invoices, **detail, t("coll_sheet_unapplied"): unapplied,
               t("coll_sheet_trends"): trend}
-    money = {t(k) for k in ("coll_open_mxn", "coll_c_total", "coll_c_paid", "coll_c_credited",
-                            "coll_c_open", "coll_c_open_mxn", "coll_c_amount", "coll_c_applied",
-                            "coll_c_unapplied", "coll_c_unapplied_mxn", "coll_c_promised_amount",
-                            "coll_c_open_ar", "coll_c_invoiced")}
     stem = f"cobranza_{as_of.isoformat()}"
     left, right = st.columns(2)
     left.download_button(
-        t("coll_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets, money),
+        t("coll_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets),
         file_name=f"{stem}.xlsx", key="coll_dl_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     right.download_button(t("coll_export_csv"), data=lambda: exports.to_csv_bytes(invoices),

@@ -16,10 +16,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import queries
+from dashboards import columns, queries
 from dashboards.pages.stage_health import fmt_money, is_missing, month_label, number
 from dashboards.tables import scroll_hint
-from seiton.webapp.formats import table_date_format
 from seiton.webapp.i18n import register, t
 
 register({
@@ -56,11 +55,6 @@ register({
     "l2c_to_invoice": {"es": "a primera factura", "en": "to first invoice"},
     "l2c_to_cash": {"es": "a primer cobro", "en": "to first cash"},
     "l2c_won_deals": {"es": "Ventas ganadas del periodo", "en": "Deals won in the period"},
-    "l2c_opportunity": {"es": "Oportunidad", "en": "Opportunity"},
-    "l2c_account": {"es": "Cuenta", "en": "Account"},
-    "l2c_contract": {"es": "Contrato", "en": "Contract"},
-    "l2c_won_on": {"es": "Ganada", "en": "Won"},
-    "l2c_step": {"es": "Paso alcanzado", "en": "Furthest step"},
     "l2c_no_deals": {"es": "No hay ventas ganadas en el periodo.",
                      "en": "No deals were won in the period."},
     "l2c_no_data": {"es": "El almacén aún no tiene oportunidades.",
@@ -186,10 +180,10 @@ def render() -> None:
     with right:
         st.markdown(f"**{t('l2c_amounts')}**")
         amounts = ("pipeline", "won_estimate", "won_price", "invoiced_amount", "collected_amount")
-        columns = ("pipeline_mxn", "won_estimate_mxn", "won_price_mxn", "invoiced_mxn",
-                   "collected_mxn")
+        sums = ("pipeline_mxn", "won_estimate_mxn", "won_price_mxn", "invoiced_mxn",
+                "collected_mxn")
         st.plotly_chart(funnel([t(f"l2c_{a}") for a in amounts],
-                               [float(getattr(flow, c)) for c in columns], money=True),
+                               [float(getattr(flow, c)) for c in sums], money=True),
                         config={"displayModeBar": False}, key="flow-amounts")
 
     st.subheader(t("l2c_cohorts"))
@@ -204,20 +198,18 @@ def render() -> None:
                     collected_mxn=("collected_mxn", "sum")))
     st.plotly_chart(cohort_chart(cohorts), config={"displayModeBar": False}, key="cohorts")
     cohorts["cohort"] = [month_label(m, short=True) for m in cohorts["cohort_month"]]
-    st.dataframe(
+    # the cohorts' counts, medians and sums are the page's own columns, labelled here
+    cohort_table = columns.as_money(
         cohorts[["cohort", "won", *[f"days_to_{s}" for s in STEPS], "invoiced_mxn",
-                 "collected_mxn"]],
-        hide_index=True,
-        column_config={
-            "cohort": st.column_config.TextColumn(t("l2c_cohort")),
-            "won": st.column_config.NumberColumn(t("l2c_won")),
-            **{f"days_to_{s}": st.column_config.NumberColumn(t(STEP_LABELS[s]), format="%.1f")
-               for s in STEPS},
-            "invoiced_mxn": st.column_config.NumberColumn(t("l2c_invoiced_amount"),
-                                                          format="dollar"),
-            "collected_mxn": st.column_config.NumberColumn(t("l2c_collected_amount"),
-                                                           format="dollar"),
-        },
+                 "collected_mxn"]].copy(), "invoiced_mxn", "collected_mxn")
+    cohort_table.attrs["units"] = {f"days_to_{s}": "days" for s in STEPS}
+    st.dataframe(
+        cohort_table, hide_index=True,
+        column_config=columns.column_config(cohort_table, page={
+            "cohort": t("l2c_cohort"), "won": t("l2c_won"),
+            **{f"days_to_{s}": t(STEP_LABELS[s]) for s in STEPS},
+            "invoiced_mxn": t("l2c_invoiced_amount"),
+            "collected_mxn": t("l2c_collected_amount")}),
     )
 
     st.subheader(t("l2c_won_deals"))
@@ -226,22 +218,7 @@ def render() -> None:
                    "days_to_activation", "days_to_go_live", "days_to_first_invoice",
                    "days_to_first_cash", "furthest_step", "proposal_price_mxn",
                    "invoiced_total_mxn", "collected_mxn"]]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={
-            "opportunity_code": st.column_config.TextColumn(t("l2c_opportunity")),
-            "account_code": st.column_config.TextColumn(t("l2c_account")),
-            "contract_number": st.column_config.TextColumn(t("l2c_contract")),
-            "won_on": st.column_config.DateColumn(t("l2c_won_on"), format=table_date_format()),
-            **{f"days_to_{s}": st.column_config.NumberColumn(t(STEP_LABELS[s])) for s in STEPS},
-            "furthest_step": st.column_config.TextColumn(t("l2c_step")),
-            "proposal_price_mxn": st.column_config.NumberColumn(t("l2c_won_price"),
-                                                                format="dollar"),
-            "invoiced_total_mxn": st.column_config.NumberColumn(t("l2c_invoiced_amount"),
-                                                                format="dollar"),
-            "collected_mxn": st.column_config.NumberColumn(t("l2c_collected_amount"),
-                                                           format="dollar"),
-        },
-    )
+    # the mart's column names stay (labels and formats in the config: dashboards/columns.py)
+    st.dataframe(shown, hide_index=True,
+                 column_config=columns.column_config(shown, "fct_lead_to_cash"))
     scroll_hint(shown)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import queries
+from dashboards import columns, queries
 from dashboards.pages.stage_health import (
     choose_month,
     fmt_value,
@@ -31,6 +31,7 @@ from dashboards.pages.stage_health import (
     stage_name,
     status_text,
 )
+from seiton.webapp.formats import fmt_date, fmt_number
 from seiton.webapp.i18n import register, t
 
 register({
@@ -58,13 +59,6 @@ register({
     "mp_now": {"es": "Ahora", "en": "Now"},
     "mp_value_before": {"es": "Valor antes", "en": "Value before"},
     "mp_value_now": {"es": "Valor ahora", "en": "Value now"},
-    "mp_record": {"es": "Registro", "en": "Record"},
-    "mp_date": {"es": "Fecha", "en": "Date"},
-    "mp_account": {"es": "Cuenta", "en": "Account"},
-    "mp_contract": {"es": "Contrato", "en": "Contract"},
-    "mp_numerator": {"es": "Numerador", "en": "Numerator"},
-    "mp_denominator": {"es": "Denominador", "en": "Denominator"},
-    "mp_detail": {"es": "Detalle", "en": "Detail"},
 })
 
 KPIS_SQL = """
@@ -142,15 +136,20 @@ def pack(month) -> dict[str, pd.DataFrame]:
 
 
 def _records_of(records: pd.DataFrame, kpi_code: str) -> pd.DataFrame:
+    """A red KPI's heaviest records as text (the page and the PDF show the same), under the
+    mart's column labels (dashboards/columns.py)."""
     rows = records[records["kpi_code"] == kpi_code]
-    return pd.DataFrame({
-        t("mp_record"): rows["record_key"], t("mp_date"): rows["record_date"].astype(str),
-        t("mp_account"): rows["account_code"].fillna(""),
-        t("mp_contract"): rows["contract_number"].fillna(""),
-        t("mp_numerator"): rows["numerator"].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}"),
-        t("mp_denominator"): rows["denominator"].map(
-            lambda v: "" if pd.isna(v) else f"{v:,.2f}"),
-        t("mp_detail"): rows["detail"].fillna("")})
+
+    def number(value) -> str:
+        return "" if pd.isna(value) else fmt_number(value, 2)
+
+    text = pd.DataFrame({
+        "record_key": rows["record_key"], "record_date": rows["record_date"].map(fmt_date),
+        "account_code": rows["account_code"].fillna(""),
+        "contract_number": rows["contract_number"].fillna(""),
+        "numerator": rows["numerator"].map(number), "denominator": rows["denominator"].map(number),
+        "detail": rows["detail"].fillna("")})
+    return columns.labelled(text, "fct_kpi_records")
 
 
 def _health_table(health: pd.DataFrame) -> pd.DataFrame:

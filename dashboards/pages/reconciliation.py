@@ -6,7 +6,8 @@ the charge's calculation (inline, and a link to the charges page on the same con
 period). Filters and the row picked live in the URL (st.query_params).
 
 Amounts are in the contract's currency, so sums are per status and currency, never across
-currencies; money stays DECIMAL (summed in SQL).
+currencies; money stays DECIMAL (summed in SQL), and tables and exports find it by that type
+(dashboards/columns.py), with the marts' column labels.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import data_issues, exports, queries
+from dashboards import columns, data_issues, exports, queries
 from dashboards.pages import billing_charges as charges_page
 from dashboards.tables import scroll_hint
-from dashboards.url_state import ALL, UrlState
-from seiton.webapp.formats import table_date_format
+from dashboards.url_state import ALL, UrlState, page_state
+from seiton.webapp.formats import fmt_int, fmt_money
 from seiton.webapp.i18n import lang, register, t
 
 register({
@@ -32,7 +33,6 @@ register({
     "rec_status": {"es": "Estado", "en": "Status"},
     "rec_period": {"es": "Periodo", "en": "Period"},
     "rec_all_periods": {"es": "Todos los periodos", "en": "All periods"},
-    "rec_bad_param": {"es": "Se ignoró un parámetro inválido de la URL", "en": "An invalid URL parameter was ignored"},
     "rec_share_link": {"es": "Los filtros están en la URL: cópiala para compartir esta vista.",
                        "en": "The filters are in the URL: copy it to share this view."},
     "rec_counts": {"es": "Casos por estado", "en": "Cases per status"},
@@ -56,38 +56,13 @@ register({
     "rec_export": {"es": "Exportar lo que está en pantalla", "en": "Export what is on screen"},
     "rec_export_xlsx": {"es": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
     "rec_export_csv": {"es": "CSV (casos)", "en": "CSV (cases)"},
-    # column labels
-    "rec_c_status": {"es": "Estado", "en": "Status"},
-    "rec_c_contract": {"es": "Contrato", "en": "Contract"},
-    "rec_c_account": {"es": "Cliente", "en": "Account"},
-    "rec_c_name": {"es": "Nombre", "en": "Name"},
-    "rec_c_period": {"es": "Periodo", "en": "Period"},
-    "rec_c_currency": {"es": "Moneda", "en": "Currency"},
+    # the page's own column (the marts' columns are labelled in their YAML)
     "rec_c_cases": {"es": "Casos", "en": "Cases"},
-    "rec_c_expected": {"es": "Esperado", "en": "Expected"},
-    "rec_c_invoiced": {"es": "Facturado", "en": "Invoiced"},
-    "rec_c_difference": {"es": "Diferencia", "en": "Difference"},
-    "rec_c_invoice_count": {"es": "Facturas", "en": "Invoices"},
-    "rec_c_invoice_numbers": {"es": "Números de factura", "en": "Invoice numbers"},
-    "rec_c_invoice_subtotal": {"es": "Subtotal facturas", "en": "Invoice subtotal"},
-    "rec_c_credit_count": {"es": "Notas de crédito", "en": "Credit notes"},
-    "rec_c_credited": {"es": "Acreditado (subtotal)", "en": "Credited (subtotal)"},
-    "rec_c_estimated": {"es": "Lecturas estimadas", "en": "Estimated reads"},
     # why the case is what it is (marts.fct_reconciliation_causes; docs/billing-run.md)
-    "rec_c_cause": {"es": "Causa", "en": "Cause"},
     "rec_cause": {"es": "Causa", "en": "Cause"},
-    "rec_c_invoice": {"es": "Factura", "en": "Invoice"},
-    "rec_c_issued": {"es": "Emisión", "en": "Issued"},
-    "rec_c_due": {"es": "Vencimiento", "en": "Due"},
-    "rec_c_subtotal": {"es": "Subtotal", "en": "Subtotal"},
-    "rec_c_tax": {"es": "Impuesto", "en": "Tax"},
-    "rec_c_total": {"es": "Total", "en": "Total"},
-    "rec_c_credit_note": {"es": "Nota de crédito", "en": "Credit note"},
     "rec_sheet_invoices": {"es": "Facturas del caso", "en": "Invoices of the case"},
     "rec_sheet_credit_notes": {"es": "Notas de crédito del caso",
                                "en": "Credit notes of the case"},
-    "rec_c_date": {"es": "Fecha", "en": "Date"},
-    "rec_c_amount": {"es": "Importe", "en": "Amount"},
     "rec_v_yes": {"es": "Sí", "en": "Yes"},
     "rec_v_no": {"es": "No", "en": "No"},
 })
@@ -131,8 +106,8 @@ group by r.status
 """
 
 SUMMARY_SQL = """
-select r.status, r.currency, count(*) as cases, sum(r.expected_subtotal) as expected,
-       sum(r.invoiced_subtotal) as invoiced, sum(r.difference) as difference
+select r.status, r.currency, count(*) as cases, sum(r.expected_subtotal) as expected_subtotal,
+       sum(r.invoiced_subtotal) as invoiced_subtotal, sum(r.difference) as difference
 from marts.fct_invoice_reconciliation r
 where list_contains(string_split(?::varchar, ','), r.status) and (?::date is null or r.period_start = ?::date)
 group by r.status, r.currency
@@ -170,14 +145,6 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(lang(), STATUS_LABELS["es"]).get(status, status)
 
 
-def _money_config(*labels: str) -> dict:
-    return {label: st.column_config.NumberColumn(format="accounting") for label in labels}
-
-
-def _date_config(*labels: str) -> dict:
-    return {label: st.column_config.DateColumn(format=table_date_format()) for label in labels}
-
-
 def _case_key(contract: str, period) -> str:
     return f"{contract}|{pd.Timestamp(period).date().isoformat()}"
 
@@ -198,12 +165,13 @@ def render() -> None:
         return
     data_issues.notice("fct_invoice_reconciliation", "fct_billing_charges")
     periods = [pd.Timestamp(p).date() for p in queries.df(PERIODS_SQL)["period_start"]]
-    url = UrlState(PARAMS, st.query_params, st.session_state)
-    url.many("status", list(STATUSES), list(DEFAULT_STATUSES))
-    url.day("period", lambda: ALL, month=True, allowed=periods)
-    url.choice("case")  # checked against the data once it is read
-    if url.bad:
-        st.warning(t("rec_bad_param"))
+
+    def read(url: UrlState) -> None:
+        url.many("status", list(STATUSES), list(DEFAULT_STATUSES))
+        url.day("period", lambda: ALL, month=True, allowed=periods)
+        url.choice("case")  # checked against the data once it is read
+
+    url = page_state(PARAMS, read)
 
     top = st.columns([3, 1])
     statuses: list[str] = top[0].multiselect(t("rec_status"), list(STATUSES), key=PARAMS["status"],
@@ -220,12 +188,12 @@ def render() -> None:
     counts = dict(zip(found["status"], found["cases"], strict=True))
     m = st.columns(len(STATUSES))
     for holder, status in zip(m, STATUSES, strict=True):
-        holder.metric(status_label(status), f"{int(counts.get(status, 0)):,}")
+        holder.metric(status_label(status), fmt_int(counts.get(status, 0)))
 
     summary = _summary_view(queries.df(SUMMARY_SQL, (status_csv, *per)))
     st.markdown(f"**{t('rec_summary')}**")
-    st.dataframe(summary, hide_index=True, width="stretch", column_config=_money_config(
-        t("rec_c_expected"), t("rec_c_invoiced"), t("rec_c_difference")))
+    st.dataframe(summary, hide_index=True, width="stretch",
+                 column_config=columns.column_config(summary))
 
     cases = queries.df(CASES_SQL, (status_csv, *per))
     table = _cases_view(cases)
@@ -233,10 +201,8 @@ def render() -> None:
     if cases.empty:
         st.info(t("rec_nothing"))
     else:
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            **_money_config(t("rec_c_expected"), t("rec_c_invoiced"), t("rec_c_difference"),
-                            t("rec_c_invoice_subtotal"), t("rec_c_credited")),
-            **_date_config(t("rec_c_period"))})
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config=columns.column_config(table))
         scroll_hint(table)
 
     keys = [_case_key(c, p) for c, p in zip(cases["contract_number"], cases["period_start"], strict=True)]
@@ -258,10 +224,8 @@ def render() -> None:
 def _summary_view(summary: pd.DataFrame) -> pd.DataFrame:
     view = summary.copy()
     view["status"] = view["status"].map(status_label)
-    return view.rename(columns={
-        "status": t("rec_c_status"), "currency": t("rec_c_currency"), "cases": t("rec_c_cases"),
-        "expected": t("rec_c_expected"), "invoiced": t("rec_c_invoiced"),
-        "difference": t("rec_c_difference")})
+    # the count is the page's own column
+    return columns.labelled(view, "fct_invoice_reconciliation", page={"cases": t("rec_c_cases")})
 
 
 def _cases_view(cases: pd.DataFrame) -> pd.DataFrame:
@@ -269,16 +233,8 @@ def _cases_view(cases: pd.DataFrame) -> pd.DataFrame:
     view["status"] = view["status"].map(status_label)
     view["has_estimated_reads"] = view["has_estimated_reads"].map(
         lambda v: "" if v is None or pd.isna(v) else t("rec_v_yes") if v else t("rec_v_no"))
-    return view.rename(columns={
-        "status": t("rec_c_status"), "contract_number": t("rec_c_contract"),
-        "account_code": t("rec_c_account"), "account_name": t("rec_c_name"),
-        "period_start": t("rec_c_period"), "currency": t("rec_c_currency"),
-        "expected_subtotal": t("rec_c_expected"), "invoiced_subtotal": t("rec_c_invoiced"),
-        "difference": t("rec_c_difference"), "invoice_count": t("rec_c_invoice_count"),
-        "invoice_numbers": t("rec_c_invoice_numbers"),
-        "invoice_subtotal": t("rec_c_invoice_subtotal"),
-        "credit_note_count": t("rec_c_credit_count"), "credited_subtotal": t("rec_c_credited"),
-        "has_estimated_reads": t("rec_c_estimated"), "cause": t("rec_c_cause")})
+    return columns.labelled(view, "fct_invoice_reconciliation", "dim_account",
+                            "fct_reconciliation_causes")
 
 
 def _case_detail(contract: str, period: date) -> dict[str, pd.DataFrame]:
@@ -289,31 +245,23 @@ def _case_detail(contract: str, period: date) -> dict[str, pd.DataFrame]:
     st.subheader(t("rec_detail_title").format(c=contract, p=charges_page.period_label(period)))
     m = st.columns(5)
     m[0].metric(t("rec_status"), status_label(r.status))
-    m[1].metric(f"{t('rec_expected')} ({r.currency})", charges_page.fmt_money(r.expected_subtotal))
-    m[2].metric(f"{t('rec_invoiced')} ({r.currency})", charges_page.fmt_money(r.invoiced_subtotal))
-    m[3].metric(t("rec_credited"), charges_page.fmt_money(r.credited_subtotal))
-    m[4].metric(t("rec_difference"), charges_page.fmt_money(r.difference))
+    m[1].metric(f"{t('rec_expected')} ({r.currency})", fmt_money(r.expected_subtotal))
+    m[2].metric(f"{t('rec_invoiced')} ({r.currency})", fmt_money(r.invoiced_subtotal))
+    m[3].metric(t("rec_credited"), fmt_money(r.credited_subtotal))
+    m[4].metric(t("rec_difference"), fmt_money(r.difference))
     if isinstance(r.cause, str) and r.cause:
         st.info(f"{t('rec_cause')}: {r.cause}")
 
-    invoices = queries.df(INVOICES_SQL, (contract, period)).rename(columns={
-        "invoice_number": t("rec_c_invoice"), "issued_on": t("rec_c_issued"),
-        "due_on": t("rec_c_due"), "currency": t("rec_c_currency"),
-        "subtotal": t("rec_c_subtotal"), "tax_amount": t("rec_c_tax"), "total": t("rec_c_total")})
-    credits = queries.df(CREDIT_NOTES_SQL, (contract, period)).rename(columns={
-        "credit_note_number": t("rec_c_credit_note"), "invoice_number": t("rec_c_invoice"),
-        "movement_on": t("rec_c_date"), "settled_amount": t("rec_c_amount")})
-    for title, frame, money, dates in (
-        (t("rec_invoices"), invoices, (t("rec_c_subtotal"), t("rec_c_tax"), t("rec_c_total")),
-         (t("rec_c_issued"), t("rec_c_due"))),
-        (t("rec_credit_notes"), credits, (t("rec_c_amount"),), (t("rec_c_date"),)),
-    ):
+    invoices = columns.labelled(queries.df(INVOICES_SQL, (contract, period)), "fct_ar_documents")
+    credits = columns.labelled(queries.df(CREDIT_NOTES_SQL, (contract, period)),
+                               "fct_ar_movements")
+    for title, frame in ((t("rec_invoices"), invoices), (t("rec_credit_notes"), credits)):
         st.markdown(f"**{title}**")
         if frame.empty:
             st.caption(t("rec_none"))
         else:
             st.dataframe(frame, hide_index=True, width="stretch",
-                         column_config={**_money_config(*money), **_date_config(*dates)})
+                         column_config=columns.column_config(frame))
 
     # sheet names are the tables' names (Excel cuts them at 31 characters): the case is in
     # the workbook's file name (`_exports`)
@@ -333,12 +281,9 @@ def _exports(table: pd.DataFrame, summary: pd.DataFrame, detail: dict[str, pd.Da
              case: str | None = None) -> None:
     st.subheader(t("rec_export"))
     sheets = {t("rec_table"): table, t("rec_summary"): summary, **detail}
-    money = {t(k) for k in ("rec_c_expected", "rec_c_invoiced", "rec_c_difference",
-                            "rec_c_invoice_subtotal", "rec_c_credited", "rec_c_subtotal",
-                            "rec_c_tax", "rec_c_total", "rec_c_amount", "chg_c_amount")}
     left, right = st.columns(2)
     left.download_button(
-        t("rec_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets, money),
+        t("rec_export_xlsx"), data=lambda: exports.to_xlsx_sheets_bytes(sheets),
         file_name=f"conciliacion_{case.replace('|', '_')}.xlsx" if case else "conciliacion.xlsx",
         key="rec_dl_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

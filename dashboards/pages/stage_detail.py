@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import queries
+from dashboards import columns, queries
 from dashboards.pages.stage_health import (
     STATUS_COLORS,
     choose_month,
@@ -32,7 +32,6 @@ from dashboards.pages.stage_health import (
     status_text,
     target_text,
 )
-from seiton.webapp.formats import table_date_format
 from seiton.webapp.i18n import register, t
 
 register({
@@ -47,16 +46,6 @@ register({
     "sd_trends": {"es": "Tendencias", "en": "Trends"},
     "sd_drill": {"es": "Registros detrás de la cifra", "en": "Records behind the figure"},
     "sd_records": {"es": "Registros", "en": "Records"},
-    "sd_numerator": {"es": "Numerador", "en": "Numerator"},
-    "sd_denominator": {"es": "Denominador", "en": "Denominator"},
-    "sd_record_type": {"es": "Tipo", "en": "Type"},
-    "sd_record_key": {"es": "Registro", "en": "Record"},
-    "sd_record_date": {"es": "Fecha", "en": "Date"},
-    "sd_account": {"es": "Cuenta", "en": "Account"},
-    "sd_contract": {"es": "Contrato", "en": "Contract"},
-    "sd_detail": {"es": "Detalle", "en": "Detail"},
-    "sd_adds_numerator": {"es": "Aporta al numerador", "en": "Adds to numerator"},
-    "sd_adds_denominator": {"es": "Aporta al denominador", "en": "Adds to denominator"},
     "sd_no_records": {"es": "No hay registros para este indicador en el mes.",
                       "en": "No records for this KPI in the month."},
     "sd_truncated": {"es": "Se muestran los primeros {n} registros de {total}.",
@@ -64,11 +53,6 @@ register({
     "sd_ar_open": {"es": "Facturas abiertas al cierre del mes", "en": "Invoices open at month end"},
     "sd_ar_unavailable": {"es": "El detalle de cartera aún no está disponible.",
                           "en": "The receivables detail is not available yet."},
-    "sd_invoice": {"es": "Factura", "en": "Invoice"},
-    "sd_due_on": {"es": "Vence", "en": "Due"},
-    "sd_open_mxn": {"es": "Saldo abierto (MXN)", "en": "Open amount (MXN)"},
-    "sd_days_past_due": {"es": "Días vencida", "en": "Days past due"},
-    "sd_bucket": {"es": "Antigüedad", "en": "Bucket"},
     "sd_how_median": {"es": "Mediana de {n} registros.", "en": "Median of {n} records."},
     "sd_how_mean": {"es": "Promedio: {num} ÷ {n} registros.", "en": "Mean: {num} ÷ {n} records."},
     "sd_how_ratio": {"es": "{num} ÷ {den} × 100.", "en": "{num} ÷ {den} × 100."},
@@ -243,21 +227,9 @@ def _records(kpi: str, month) -> None:
     total = int(records["total_records"].iloc[0])
     if total > len(records):
         st.caption(t("sd_truncated").format(n=f"{len(records):,}", total=f"{total:,}"))
-    st.dataframe(
-        records.drop(columns=["total_records"]),
-        hide_index=True,
-        column_config={
-            "record_type": st.column_config.TextColumn(t("sd_record_type")),
-            "record_key": st.column_config.TextColumn(t("sd_record_key")),
-            "record_date": st.column_config.DateColumn(t("sd_record_date"), format=table_date_format()),
-            "account_code": st.column_config.TextColumn(t("sd_account")),
-            "contract_number": st.column_config.TextColumn(t("sd_contract")),
-            "numerator": st.column_config.NumberColumn(t("sd_adds_numerator"), format="%.2f"),
-            "denominator": st.column_config.NumberColumn(t("sd_adds_denominator"),
-                                                         format="%.2f"),
-            "detail": st.column_config.TextColumn(t("sd_detail")),
-        },
-    )
+    shown = records.drop(columns=["total_records"])
+    st.dataframe(shown, hide_index=True,
+                 column_config=columns.column_config(shown, "fct_kpi_records"))
 
 
 def _receivables(month, only_over_60: bool) -> None:
@@ -273,16 +245,6 @@ def _receivables(month, only_over_60: bool) -> None:
     total = int(invoices["total_records"].iloc[0])
     if total > len(invoices):
         st.caption(t("sd_truncated").format(n=f"{len(invoices):,}", total=f"{total:,}"))
-    st.dataframe(
-        invoices.drop(columns=["total_records"]),
-        hide_index=True,
-        column_config={
-            "invoice_number": st.column_config.TextColumn(t("sd_invoice")),
-            "account_code": st.column_config.TextColumn(t("sd_account")),
-            "contract_number": st.column_config.TextColumn(t("sd_contract")),
-            "due_on": st.column_config.DateColumn(t("sd_due_on"), format=table_date_format()),
-            "open_amount_mxn": st.column_config.NumberColumn(t("sd_open_mxn"), format="dollar"),
-            "days_past_due": st.column_config.NumberColumn(t("sd_days_past_due")),
-            "bucket": st.column_config.TextColumn(t("sd_bucket")),
-        },
-    )
+    shown = invoices.drop(columns=["total_records"])
+    st.dataframe(shown, hide_index=True,
+                 column_config=columns.column_config(shown, "fct_ar_aging_monthly"))

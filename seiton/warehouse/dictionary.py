@@ -48,7 +48,10 @@ create or replace table meta.columns (
     ordinal_position integer not null,
     data_type varchar,
     is_nullable boolean,
-    description varchar
+    description varchar,
+    label_es varchar,               -- what the dashboards call the column (YAML meta.label)
+    label_en varchar,
+    unit varchar                    -- MXN | currency | % | days | pages (YAML meta.unit)
 )
 """
 
@@ -120,12 +123,14 @@ def build_dictionary(con: duckdb.DuckDBPyConnection, schemas: Iterable[str],
         relations.append(_relation_row(relation, schema, name, kind, None, node, index,
                                        stage_of_table, row_counts.get(relation)))
         described = index.column_descriptions(node)
+        labels = column_labels(node)
         for col, pos, dtype, nullable in con.execute(
                 "select column_name, ordinal_position, data_type, is_nullable = 'YES' "
                 "from information_schema.columns where table_catalog = current_database() "
                 "and table_schema = ? and table_name = ? order by ordinal_position",
                 [schema, name]).fetchall():
-            columns.append((relation, col, pos, dtype, nullable, described.get(col.lower())))
+            columns.append((relation, col, pos, dtype, nullable, described.get(col.lower()),
+                            *labels.get(col.lower(), NO_LABEL)))
     macros = con.execute(
         "select schema_name, function_name, function_type, parameters from duckdb_functions() "
         "where database_name = current_database() and list_contains(?, schema_name) "
@@ -141,8 +146,10 @@ def build_dictionary(con: duckdb.DuckDBPyConnection, schemas: Iterable[str],
                                        index, stage_of_table, None, description=description))
         if kind == "table_macro":
             described = index.column_descriptions(creator)
+            labels = column_labels(creator)
             for pos, (col, dtype, nullable) in enumerate(_macro_columns(con, schema, name, params), 1):
-                columns.append((relation, col, pos, dtype, nullable, described.get(col.lower())))
+                columns.append((relation, col, pos, dtype, nullable, described.get(col.lower()),
+                                *labels.get(col.lower(), NO_LABEL)))
     return relations, columns
 
 
@@ -161,8 +168,41 @@ def write_dictionary(con: duckdb.DuckDBPyConnection, schemas: Iterable[str],
         con.executemany("insert into meta.relations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         relations)
     if columns:
-        con.executemany("insert into meta.columns values (?, ?, ?, ?, ?, ?)", columns)
+        con.executemany("insert into meta.columns values (?, ?, ?, ?, ?, ?, ?, ?, ?)", columns)
     return len(relations)
+
+
+NO_LABEL = (None, None, None)
+UNITS = ("MXN", "currency", "%", "days", "pages")
+
+
+def column_labels(node: dict | None) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """column (lower case) → (label_es, label_en, unit) from the model's YAML: a column's
+    `meta: {label: {es: ..., en: ...}, unit: ...}` (docs/conventions.md, "Column labels and
+    units"); dbt puts it under the column's `meta` and `config.meta`."""
+    found = {}
+    for name, column in ((node or {}).get("columns") or {}).items():
+        meta = {**(column.get("meta") or {}), **((column.get("config") or {}).get("meta") or {})}
+        label = meta.get("label") or {}
+        if label or meta.get("unit"):
+            found[name.lower()] = (label.get("es"), label.get("en"), meta.get("unit"))
+    return found
+
+
+def yaml_column_labels(models_dir: Path = DBT_PROJECT_DIR / "models" / "marts"
+                       ) -> dict[str, dict[str, tuple[str | None, str | None, str | None]]]:
+    """model → column_labels, read from the marts' YAML files themselves (no manifest): for a
+    warehouse published before its dictionary carried labels, and for checks of the YAML."""
+    import yaml
+
+    found: dict[str, dict] = {}
+    for path in sorted(models_dir.rglob("_*__models.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models") or []:
+            columns = {c["name"]: c for c in model.get("columns") or [] if "name" in c}
+            labels = column_labels({"columns": columns})
+            if labels:
+                found[model["name"]] = labels
+    return found
 
 
 def _relation_row(relation, schema, name, kind, params, node, index, stage_of_table, rows,

@@ -212,9 +212,17 @@ def run_query(sql: str, *, limit: int | None = None, path: Path | None = None,
 
 
 def query_df(sql: str, params: list | None = None, path: Path | None = None):
-    """Trusted queries written in this codebase (dashboards): a DataFrame."""
+    """Trusted queries written in this codebase (dashboards): a DataFrame.
+
+    pandas receives DECIMAL as float64, so the result's SQL types travel with the frame in
+    `frame.attrs["sql_types"]` (column → DuckDB type, e.g. 'DECIMAL(18,2)'): that is how the
+    dashboards know a money column (dashboards/columns.py)."""
     with connect(path, sandbox=True) as con:
-        return con.execute(sql, params or []).df()
+        result = con.execute(sql, params or [])
+        types = {d[0]: str(d[1]) for d in result.description or []}
+        frame = result.df()
+    frame.attrs["sql_types"] = types
+    return frame
 
 
 def _timeout_message(time_limit_ms: int) -> str:

@@ -58,6 +58,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "areas": {"es": "Áreas responsables", "en": "Responsible areas"},
     "records": {"es": "Registros", "en": "Records"},
     "signed_in_as": {"es": "Sesión de", "en": "Signed in as"},
+    "url_bad_param": {"es": "Se ignoró un parámetro inválido de la URL",
+                      "en": "An invalid URL parameter was ignored"},
     "demo_mode_hint": {"es": "Modo demo: usuarios y contraseñas en el README.",
                        "en": "Demo mode: users and passwords are in the README."},
 }
