@@ -142,8 +142,9 @@ def demo_data(
     ] = False,
 ) -> None:
     """generate the deterministic demo business"""
-    # small (and tiny) through the domain layer; medium and large in bulk, the same plan with
-    # readings written by executemany and one audit row per batch (docs/performance.md)
+    # small (and tiny) through the domain layer; medium and large in bulk: the same plan and
+    # the same domain operations with in-memory lookups and a buffered writer, one audit row
+    # per write (the readings: one per month) (docs/domain-api.md, "Lookups and writers")
     if scale in ("medium", "large"):
         from operational_app.demo.bulk import generate
     else:

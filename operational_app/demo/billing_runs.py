@@ -28,14 +28,12 @@ import random
 import shutil
 import tempfile
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from operational_app.demo import cfdi_story
 from operational_app.demo import params as P
@@ -57,7 +55,6 @@ EXCLUSION_REASONS = (
     "Dirección autorizó no facturar el mes por la falla prolongada del equipo",
 )
 
-Writer = Callable[[str], AbstractContextManager[Session]]
 
 
 @dataclass
@@ -135,14 +132,13 @@ def _clamp(day: date, until: date) -> date:
 
 
 def bill_history(url: str, world: World, billing_: Billing, run_ops: Callable[[], int],
-                 stories: Stories, say: Callable[[str], object], *,
-                 writer: Writer = write_session) -> Stories:
+                 stories: Stories, say: Callable[[str], object]) -> Stories:
     """Phases B and C (module docstring). `run_ops` executes the timeline through the
-    history's end; `writer` opens a write transaction (the bulk path batches the audit)."""
+    history's end."""
     settings = demo_settings(url)
     until = world.until
     rng = random.Random(f"{world.seed}:billing-run")
-    with writer(url) as session:  # the company's series, set once by the administrator
+    with write_session(url) as session:  # the company's series, set once by the administrator
         app_settings.set_setting(session, P.ACTOR_SYSTEM_ADMIN, key="invoice_series",
                                  value="F")
         app_settings.set_setting(session, P.ACTOR_SYSTEM_ADMIN, key="credit_note_series",
@@ -168,7 +164,7 @@ def bill_history(url: str, world: World, billing_: Billing, run_ops: Callable[[]
     for period in periods:
         issued = issue_of[period]
         try:
-            with writer(url) as session:
+            with write_session(url) as session:
                 for number, p in stories.excluded:
                     if p == period:
                         billing_run.exclude(session, P.ACTOR_FINANCE, contract_number=number,
@@ -191,7 +187,7 @@ def bill_history(url: str, world: World, billing_: Billing, run_ops: Callable[[]
 
     # phase B: the held-back readings arrive, typed by a technician
     try:
-        with writer(url) as session:
+        with write_session(url) as session:
             for serial, r in stories.late_reads:
                 billing.record_meter_reading(
                     session, P.ACTOR_OPERATION, serial=serial, read_on=r.day,
@@ -213,7 +209,7 @@ def bill_history(url: str, world: World, billing_: Billing, run_ops: Callable[[]
             stories.unadjusted_periods.append(period)
             continue
         try:
-            with writer(url) as session:
+            with write_session(url) as session:
                 billing_run.run(session, P.ACTOR_FINANCE, period=period, charges=now,
                                 post=True, issue_date=issued)
         except ValidationError as exc:

@@ -14,24 +14,23 @@ generator's whole plan — the world (world.py), the dated timeline of every oth
   pause, resume, resolve, close), maintenance plans and visits (schedule, complete),
   consumable requests and deliveries, monitoring events, and the billing documents
   (invoices, credit notes, payments, applications, reversals, collection actions): ~95 %
-  of the other writes — go through the fast path (bulk_ops.py): each call is checked by
-  the rules of its domain function, in its order and with its messages (the domain's own
-  `Checker` and helpers), against in-memory mirrors of the rows and balances instead of
-  one SELECT per lookup; the rows the domain function would write are kept for the week and
-  written by `executemany` before the week commits, with the ids the domain path would
-  give them;
+  of the other writes — run the same domain operations with the fast path's lookups and
+  writer (bulk_ops.py): the lookups answer from in-memory mirrors of the rows instead of
+  one SELECT each, the writer keeps each row and its audit row for the week and writes
+  them by `executemany` before the week commits, with the ids the session path would give;
 - the other writes (accounts, opportunities, contracts, installs and removals, renewals,
-  exchange rates, …) still run through the domain functions (every rule checked), in
-  timeline order, in the same transaction as the fast-path rows of their week.
-  `fast=False` sends every non-reading write through the domain functions (the reference
-  the fast path is tested against);
-- the per-row audit is replaced by one audit row per batch and kind of write: who, what,
-  how many (`action = 'bulk'`), the fast path's writes counted alike.
+  exchange rates, the billing runs, …) run through the domain functions on the session, in
+  timeline order, in the same transaction as the fast-path rows of their week (their audit
+  rows join the fast path's buffer, in write order). `fast=False` sends every non-reading
+  write through the session (the reference the fast path is tested against);
+- every write of those two kinds has its own audit row, as on the domain path; only the
+  meter readings, which bypass the domain layer, are audited by one row per month
+  (`action = 'bulk'`: who, how many).
 
 The result obeys the same rules as the domain path (tests/bench/test_bulk_rules.py): the
 readings come from the same model the domain layer accepts for `small`; the fast path
-writes the domain functions' rows, row for row and id for id, and refuses what they
-refuse, with the same message.
+writes the session path's rows and audit rows, row for row and id for id, and refuses what
+it refuses, with the same message.
 """
 
 from __future__ import annotations
@@ -39,7 +38,6 @@ from __future__ import annotations
 import gc
 import json
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -56,7 +54,6 @@ from operational_app.demo.money import Billing
 from operational_app.demo.targets import change_targets
 from operational_app.demo.timeline import Executor, GenerationError, _domain_function
 from operational_app.demo.world import Read
-from operational_app.domain import audit
 from operational_app.domain.errors import ValidationError
 from operational_app.store.engine import write_session
 from operational_app.store.models import AuditLog, Device, MeterReading, utcnow
@@ -66,39 +63,12 @@ READ_COLUMNS = ("device_id", "read_on", "mono_counter", "color_counter", "source
                 "meter_reset", "created_at", "created_by", "updated_at")
 
 
-@contextmanager
-def _batched_audit(counter: Counter) -> Iterator[None]:
-    """Count audit records instead of writing one row each (restored on exit)."""
-    original = audit.record
-
-    def count(session, username, action, entity, entity_key, before=None, after=None):
-        counter[(username, action, entity)] += 1
-
-    audit.record = count
-    try:
-        yield
-    finally:
-        audit.record = original
-
-
-def _audit_rows(counter: Counter, batch: str) -> list[AuditLog]:
-    now = utcnow()
-    return [
-        AuditLog(at=now, username=user, action="bulk", entity=entity,
-                 entity_key=f"{batch}:{action}",
-                 after_json=json.dumps({"action": action, "rows": n, "batch": batch,
-                                        "by": BULK_ACTOR}, sort_keys=True),
-                 updated_at=now)
-        for (user, action, entity), n in sorted(counter.items())
-    ]
-
-
 class BulkExecutor(Executor):
-    """The generator's executor with per-row audit replaced by one audit row per batch.
+    """The generator's executor, with the fast path for the high-volume calls.
 
-    With `fast` (the default) the high-volume operation and billing calls go through
-    `bulk_ops.FastOperations` (the same checks, rows written by executemany at the end of
-    the week); every other call runs through its domain function as before.
+    With `fast` (the default) the high-volume operation and billing calls run with
+    `bulk_ops.FastOperations` as their lookups and writer (rows and audit rows written by
+    executemany at the end of the week); every other call runs on the session as before.
     """
 
     def __init__(self, url: str, *, fast: bool = True) -> None:
@@ -106,12 +76,10 @@ class BulkExecutor(Executor):
         self.fast = FastOperations() if fast else None
 
     def _commit(self, batch) -> int:
-        counter: Counter = Counter()
-        first = batch[0].day
         fast = self.fast
-        with write_session(self.url) as session, _batched_audit(counter):
+        with write_session(self.url) as session:
             if fast is not None:
-                fast.begin(session, counter)
+                fast.begin(session)
             for op in batch:
                 fields = op.fields() if callable(op.fields) else op.fields
                 try:
@@ -130,20 +98,9 @@ class BulkExecutor(Executor):
                 self.calls[f"{op.module}.{op.func}"] += 1
             if fast is not None:
                 fast.flush()
-            session.add_all(_audit_rows(counter, f"week-{first.isoformat()}"))
         if fast is not None:
             fast.committed()
         return len(batch)
-
-
-@contextmanager
-def _bulk_writer(url: str) -> Iterator:
-    """A write transaction for the billing run with one audit row per kind of write (the
-    run's own logic unchanged: operational_app/domain/billing_run.py)."""
-    counter: Counter = Counter()
-    with write_session(url) as session, _batched_audit(counter):
-        yield session
-        session.add_all(_audit_rows(counter, "billing-run"))
 
 
 @contextmanager
@@ -257,7 +214,7 @@ def generate(
                 executor.fast._stale = True  # noqa: SLF001 - the runs wrote invoices
             return executor.run(tl.pop_through(world.until))
 
-        bill_history(url, world, billing, run_ops, stories, say, writer=_bulk_writer)
+        bill_history(url, world, billing, run_ops, stories, say)
         change_targets(url, world.until)
         say(f"  billing: {stories.runs} runs, {len(stories.late_reads)} late readings, "
             f"{len(stories.adjusted_periods)} periods adjusted "

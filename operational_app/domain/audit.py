@@ -1,10 +1,16 @@
-"""Every write lands in the audit log, in the same transaction as the write itself."""
+"""Every write lands in the audit log, in the same transaction as the write itself.
+
+A session whose `info[BUFFER]` is a list (the demo's bulk path, operational_app/demo/
+bulk_ops.py) gets its audit rows appended there, as the column values `record` would add,
+in write order; the bulk path writes them before the transaction commits.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import inspect
@@ -26,12 +32,26 @@ def _plain(value: Any) -> Any:
 plain = _plain  # the batch path writes the same JSON form (meter_batch.py)
 
 
+BUFFER = "seiton.audit_buffer"
+
+
 def snapshot(row: Any) -> dict[str, Any]:
     """The row's column values as JSON-ready data (secrets left out)."""
     mapper = inspect(row).mapper
     return {
         c.key: _plain(getattr(row, c.key)) for c in mapper.column_attrs if c.key not in _HIDDEN
     }
+
+
+@cache
+def _columns(model: type) -> tuple[tuple[str, str], ...]:
+    return tuple((c.key, c.columns[0].name) for c in inspect(model).column_attrs
+                 if c.key not in _HIDDEN)
+
+
+def snapshot_of(model: type, values: dict[str, Any]) -> dict[str, Any]:
+    """`snapshot` of a `model` row held as its column values {column name: value}."""
+    return {key: _plain(values[name]) for key, name in _columns(model)}
 
 
 def record(
@@ -43,16 +63,19 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditLog(
-            username=username,
-            action=action,
-            entity=entity,
-            entity_key=str(entity_key),
-            before_json=json.dumps(before, sort_keys=True) if before is not None else None,
-            after_json=json.dumps(after, sort_keys=True) if after is not None else None,
-        )
-    )
+    values = {
+        "username": username,
+        "action": action,
+        "entity": entity,
+        "entity_key": str(entity_key),
+        "before_json": json.dumps(before, sort_keys=True) if before is not None else None,
+        "after_json": json.dumps(after, sort_keys=True) if after is not None else None,
+    }
+    buffer = session.info.get(BUFFER)
+    if buffer is not None:
+        buffer.append(values)
+    else:
+        session.add(AuditLog(**values))
 
 
 def created(session: Session, username: str, row: Any, key: str) -> None:

@@ -5,6 +5,12 @@ Posted documents (invoices, credit notes, payments, applications, reversals) are
 inserted here; corrections are new reversing documents (docs/value-chain.md; the migrations'
 triggers refuse UPDATE and DELETE on them). Balance checks lock the parent row first so two
 writers cannot both spend the same open amount (docs/domain-rules.md, "Concurrency").
+
+The documents the bulk demo path also writes (invoices, credit notes, payments, their
+applications, reversals, collection actions) are operations written once, against
+`Lookups` and a `Writer` (docs/domain-api.md, "Lookups and writers"): parse and check
+against the lookups — their balances by the one open-amount rule in lookups.py — then
+write through the writer; `on_session` makes each the function the app calls.
 """
 
 from __future__ import annotations
@@ -19,21 +25,16 @@ from sqlalchemy.orm import Session
 from operational_app.domain import fields, meter_rules, writes
 from operational_app.domain.fields import Checker, check_actor, first_of_month
 from operational_app.domain.lookups import (
+    Lookups,
     check_device_life,
-    contract_ref,
     device_ref,
-    find_account,
-    find_credit_note,
     find_device_model,
-    find_invoice,
-    find_payment,
-    invoice_credited,
+    known_contract,
     last_day_in_force,
     latest_meter_reading,
-    open_amount,
-    unapplied_amount,
 )
 from operational_app.domain.messages import msg
+from operational_app.domain.writes import Writer, on_session
 from operational_app.store.models import (
     Account,
     CollectionAction,
@@ -374,8 +375,10 @@ def check_invoice(v: Checker, number: str | None, existing: object, contract_no:
                    contract_no=contract_no, currency=contract.currency)
 
 
+@on_session
 def issue_invoice(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     invoice_number: Any,
@@ -391,7 +394,7 @@ def issue_invoice(
     actor = check_actor(actor)
     v = Checker()
     number = v.text("invoice_number", invoice_number, Invoice.invoice_number, required=True)
-    contract_no, contract = contract_ref(v, session, contract_number)
+    contract_no, contract = known_contract(v, contract_number, look.contract)
     period = v.date("period_start", period_start, required=True)
     issued = v.date("issued_on", issued_on, required=True)
     due = v.date("due_on", due_on)
@@ -399,14 +402,14 @@ def issue_invoice(
     tax = v.money("tax_amount", tax_amount, required=True)
     tot = v.money("total", total, required=True)
     currency_ = v.currency("currency", currency)
-    check_invoice(v, number, find_invoice(session, number), contract_no, contract,
+    check_invoice(v, number, look.invoice(number), contract_no, contract,
                   period=period, issued=issued, due=due, subtotal=sub, tax=tax, total=tot,
                   currency=currency_)
     v.check()
-    row = Invoice(invoice_number=number, contract_id=contract.id, period_start=period,
-                  issued_on=issued, due_on=due, subtotal=sub, tax_amount=tax, total=tot,
-                  currency=currency_)
-    return writes.insert(session, actor, row, number, "invoice_number")
+    return write.insert(actor, Invoice, {
+        "invoice_number": number, "contract_id": contract.id, "period_start": period,
+        "issued_on": issued, "due_on": due, "subtotal": sub, "tax_amount": tax, "total": tot,
+        "currency": currency_}, number, "invoice_number")
 
 
 def check_credit(v: Checker, inv_no: str | None, invoice: Invoice, credited: Decimal,
@@ -420,8 +423,10 @@ def check_credit(v: Checker, inv_no: str | None, invoice: Invoice, credited: Dec
                invoice=inv_no, left=left, invoice_total=invoice.total)
 
 
+@on_session
 def issue_credit_note(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     credit_note_number: Any,
@@ -444,22 +449,24 @@ def issue_credit_note(
     tot = v.money("total", total, required=True, positive=True)
     reason_ = v.text("reason", reason, CreditNote.reason)
     _check_balanced(v, sub, tax, tot)
-    v.unique("credit_note_number", number, find_credit_note(session, number), "credit note")
-    invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no, lock=True),
-                      "invoice")
+    v.unique("credit_note_number", number, look.credit_note(number), "credit note")
+    invoice = v.known("invoice_number", inv_no, look.invoice(inv_no, lock=True), "invoice")
     if invoice is not None:
-        check_credit(v, inv_no, invoice, invoice_credited(session, invoice), issued, tot)
+        check_credit(v, inv_no, invoice, look.invoice_credited(invoice), issued, tot)
     v.check()
-    row = CreditNote(credit_note_number=number, invoice_id=invoice.id, issued_on=issued,
-                     subtotal=sub, tax_amount=tax, total=tot, reason=reason_)
-    return writes.insert(session, actor, row, number, "credit_note_number")
+    return write.insert(actor, CreditNote, {
+        "credit_note_number": number, "invoice_id": invoice.id, "issued_on": issued,
+        "subtotal": sub, "tax_amount": tax, "total": tot, "reason": reason_},
+        number, "credit_note_number")
 
 
 # --------------------------------------------------------------------------- payments
 
 
+@on_session
 def record_payment(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     payment_number: Any,
@@ -479,17 +486,13 @@ def record_payment(
     amount_ = v.money("amount", amount, required=True, positive=True)
     currency_ = v.currency("currency", currency)
     method_ = v.text("method", method, Payment.method)
-    account = v.known("account_code", acct_code, find_account(session, acct_code), "account")
-    v.unique("payment_number", number, find_payment(session, number), "payment")
+    account = v.known("account_code", acct_code, look.account(acct_code), "account")
+    v.unique("payment_number", number, look.payment(number), "payment")
     v.check()
-    row = Payment(payment_number=number, account_id=account.id, received_on=received,
-                  amount=amount_, currency=currency_, method=method_)
-    return writes.insert(session, actor, row, number, "payment_number")
-
-
-def _reversal_of(session: Session, payment: Payment) -> PaymentReversal | None:
-    return session.scalars(select(PaymentReversal).where(
-        PaymentReversal.payment_id == payment.id)).first()
+    return write.insert(actor, Payment, {
+        "payment_number": number, "account_id": account.id, "received_on": received,
+        "amount": amount_, "currency": currency_, "method": method_},
+        number, "payment_number")
 
 
 def check_application(
@@ -529,8 +532,10 @@ def check_application(
     v.not_before("applied_on", applied, invoice.issued_on, "the invoice's issue date")
 
 
+@on_session
 def apply_payment(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     payment_number: Any,
@@ -549,27 +554,22 @@ def apply_payment(
     amount_ = v.money("amount", amount, required=True, positive=True)
     applied = v.date("applied_on", applied_on)
     # Lock order payment → invoice everywhere, so two writers never deadlock.
-    payment = v.known("payment_number", pay_no, find_payment(session, pay_no, lock=True),
-                      "payment")
-    invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no, lock=True),
-                      "invoice")
+    payment = v.known("payment_number", pay_no, look.payment(pay_no, lock=True), "payment")
+    invoice = v.known("invoice_number", inv_no, look.invoice(inv_no, lock=True), "invoice")
     if payment is not None and invoice is not None:
-        reversal = _reversal_of(session, payment)
-        already = session.scalar(select(PaymentApplication.id).where(
-            PaymentApplication.payment_id == payment.id,
-            PaymentApplication.invoice_id == invoice.id))
+        reversal = look.reversal_of(payment)
         check_application(
             v, payment, invoice, amount_, applied,
             reversed_on=reversal.reversed_on if reversal is not None else None,
-            account_id=session.get(Contract, invoice.contract_id).account_id,
-            already_applied=already is not None,
-            unapplied=unapplied_amount(session, payment),
-            still_open=open_amount(session, invoice))
+            account_id=look.contract_by_id(invoice.contract_id).account_id,
+            already_applied=look.is_applied(payment, invoice),
+            unapplied=look.unapplied_amount(payment),
+            still_open=look.open_amount(invoice))
     v.check()
     on = applied or max(payment.received_on, invoice.issued_on)
-    row = PaymentApplication(payment_id=payment.id, invoice_id=invoice.id, amount=amount_,
-                             applied_on=on)
-    return writes.insert(session, actor, row, f"{pay_no}:{inv_no}", "invoice_number")
+    return write.insert(actor, PaymentApplication, {
+        "payment_id": payment.id, "invoice_id": invoice.id, "amount": amount_,
+        "applied_on": on}, f"{pay_no}:{inv_no}", "invoice_number")
 
 
 def check_reversal(v: Checker, pay_no: str | None, payment: Payment,
@@ -581,8 +581,10 @@ def check_reversal(v: Checker, pay_no: str | None, payment: Payment,
     v.not_before("reversed_on", on, payment.received_on, "the payment's date")
 
 
+@on_session
 def reverse_payment(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     reversal_number: Any,
@@ -599,19 +601,16 @@ def reverse_payment(
     pay_no = v.text("payment_number", payment_number, Payment.payment_number, required=True)
     on = v.date("reversed_on", reversed_on, required=True)
     reason_ = v.text("reason", reason, PaymentReversal.reason, required=True)
-    payment = v.known("payment_number", pay_no, find_payment(session, pay_no, lock=True),
-                      "payment")
-    existing = session.scalars(select(PaymentReversal).where(
-        PaymentReversal.reversal_number == number)).first() if number else None
-    v.unique("reversal_number", number, existing, "payment reversal")
+    payment = v.known("payment_number", pay_no, look.payment(pay_no, lock=True), "payment")
+    v.unique("reversal_number", number, look.reversal(number), "payment reversal")
     if payment is not None:
-        earlier = _reversal_of(session, payment)
+        earlier = look.reversal_of(payment)
         check_reversal(v, pay_no, payment,
                        earlier.reversal_number if earlier is not None else None, on)
     v.check()
-    row = PaymentReversal(reversal_number=number, payment_id=payment.id, reversed_on=on,
-                          reason=reason_)
-    return writes.insert(session, actor, row, number, "reversal_number")
+    return write.insert(actor, PaymentReversal, {
+        "reversal_number": number, "payment_id": payment.id, "reversed_on": on,
+        "reason": reason_}, number, "reversal_number")
 
 
 # --------------------------------------------------------------------------- collections
@@ -636,8 +635,10 @@ def check_collection_action(v: Checker, invoice: Invoice | None, type_: str | No
         v.not_before("action_on", on, invoice.issued_on, "the invoice's issue date")
 
 
+@on_session
 def record_collection_action(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     invoice_number: Any,
@@ -656,12 +657,13 @@ def record_collection_action(
     promised = v.date("promised_on", promised_on)
     amount = v.money("promised_amount", promised_amount, positive=True)
     notes_ = v.text("notes", notes, CollectionAction.notes, multiline=True)
-    invoice = v.known("invoice_number", inv_no, find_invoice(session, inv_no), "invoice")
+    invoice = v.known("invoice_number", inv_no, look.invoice(inv_no), "invoice")
     check_collection_action(v, invoice, type_, on, promised, amount)
     v.check()
-    row = CollectionAction(invoice_id=invoice.id, action_type=type_, action_on=on,
-                           promised_on=promised, promised_amount=amount, notes=notes_)
-    return writes.insert(session, actor, row, f"{inv_no}:{type_}:{on}", "invoice_number")
+    return write.insert(actor, CollectionAction, {
+        "invoice_id": invoice.id, "action_type": type_, "action_on": on,
+        "promised_on": promised, "promised_amount": amount, "notes": notes_},
+        f"{inv_no}:{type_}:{on}", "invoice_number")
 
 
 # --------------------------------------------------------------------------- exchange rates

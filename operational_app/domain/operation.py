@@ -2,6 +2,13 @@
 device monitoring events.
 
 Business timestamps are naive America/Mexico_City wall time (fields.parse_timestamp).
+
+Each operation the bulk demo path also runs (opening, responding, pausing, resuming,
+resolving and closing tickets; maintenance plans and visits; consumable requests and
+deliveries; monitoring events) is written once, against `Lookups` and a `Writer`: it parses
+its fields and checks them against what the lookups answer — in the order its messages
+come — then writes through the writer (docs/domain-api.md, "Lookups and writers").
+`on_session` makes it the `fn(session, actor, **fields)` the forms and imports call.
 """
 
 from __future__ import annotations
@@ -10,19 +17,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_app.domain import writes
 from operational_app.domain.fields import Checker, check_actor
 from operational_app.domain.lookups import (
+    Lookups,
+    SessionLookups,
     check_device_life,
-    contract_ref,
-    device_ref,
     find_consumable_request,
-    find_ticket,
     find_visit,
+    known_contract,
+    known_device,
 )
+from operational_app.domain.writes import Writer, on_session
 from operational_app.store.models import (
     ConsumableRequest,
     Contract,
@@ -48,11 +56,11 @@ def _day(moment: datetime | None) -> date | None:
 # --------------------------------------------------------------------------- tickets
 
 
-def _ticket_ref(v: Checker, session: Session, ticket_number: Any) -> tuple[str | None,
-                                                                          Ticket | None]:
+def _ticket_ref(v: Checker, look: Lookups, ticket_number: Any) -> tuple[str | None,
+                                                                       Ticket | None]:
     number = v.text("ticket_number", ticket_number, Ticket.ticket_number, required=True)
     # Locked: every ticket change reads its current times before writing a new one.
-    ticket = v.known("ticket_number", number, find_ticket(session, number, lock=True), "ticket")
+    ticket = v.known("ticket_number", number, look.ticket(number, lock=True), "ticket")
     return number, ticket
 
 
@@ -72,8 +80,10 @@ def check_ticket_opening(v: Checker, contract_no: str | None, contract: Contract
     check_device_life(v, "opened_at", _day(opened), device)
 
 
+@on_session
 def open_ticket(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     ticket_number: Any,
@@ -87,22 +97,22 @@ def open_ticket(
     actor = check_actor(actor)
     v = Checker()
     number = v.text("ticket_number", ticket_number, Ticket.ticket_number, required=True)
-    contract_no, contract = contract_ref(v, session, contract_number)
+    contract_no, contract = known_contract(v, contract_number, look.contract)
     type_ = v.choice("ticket_type", ticket_type, TICKET_TYPES)
     opened = v.timestamp("opened_at", opened_at, required=True)
     priority_ = v.choice("priority", priority, PRIORITIES, default="medium")
     description_ = v.text("description", description, Ticket.description, multiline=True)
     device = None
     if serial is not None and serial != "":
-        _, device = device_ref(v, session, serial)
-    v.unique("ticket_number", number, find_ticket(session, number, include_withdrawn=True),
-             "ticket")
+        _, device = known_device(v, serial, look.device)
+    v.unique("ticket_number", number, look.ticket(number, include_withdrawn=True), "ticket")
     check_ticket_opening(v, contract_no, contract, device, opened)
     v.check()
-    row = Ticket(ticket_number=number, contract_id=contract.id,
-                 device_id=device.id if device else None, ticket_type=type_,
-                 priority=priority_, opened_at=opened, description=description_)
-    return writes.insert(session, actor, row, number, "ticket_number")
+    return write.insert(actor, Ticket, {
+        "ticket_number": number, "contract_id": contract.id,
+        "device_id": device.id if device else None, "ticket_type": type_,
+        "priority": priority_, "opened_at": opened, "description": description_},
+        number, "ticket_number")
 
 
 def check_first_response(v: Checker, ticket: Ticket, at: datetime | None) -> None:
@@ -116,24 +126,18 @@ def check_first_response(v: Checker, ticket: Ticket, at: datetime | None) -> Non
                resolved_at=ticket.resolved_at)
 
 
+@on_session
 def respond_ticket(
-    session: Session, actor: str, *, ticket_number: Any, first_response_at: Any
+    look: Lookups, write: Writer, actor: str, *, ticket_number: Any, first_response_at: Any
 ) -> Ticket:
     actor = check_actor(actor)
     v = Checker()
-    number, ticket = _ticket_ref(v, session, ticket_number)
+    number, ticket = _ticket_ref(v, look, ticket_number)
     at = v.timestamp("first_response_at", first_response_at, required=True)
     if ticket is not None:
         check_first_response(v, ticket, at)
     v.check()
-    return writes.update(session, actor, ticket, number, first_response_at=at)
-
-
-def _pauses(session: Session, ticket_id: int) -> list[TicketPause]:
-    return list(session.scalars(
-        select(TicketPause).where(TicketPause.ticket_id == ticket_id)
-        .order_by(TicketPause.paused_at)
-    ))
+    return write.update(actor, ticket, number, first_response_at=at)
 
 
 def check_pause(v: Checker, number: str | None, ticket: Ticket, at: datetime | None,
@@ -149,18 +153,19 @@ def check_pause(v: Checker, number: str | None, ticket: Ticket, at: datetime | N
         v.not_before("paused_at", at, pauses[-1].resumed_at, "the end of the previous pause")
 
 
-def pause_ticket(session: Session, actor: str, *, ticket_number: Any, paused_at: Any
-                 ) -> TicketPause:
+@on_session
+def pause_ticket(look: Lookups, write: Writer, actor: str, *, ticket_number: Any,
+                 paused_at: Any) -> TicketPause:
     """Waiting on the customer: the SLA clocks stop until `resume_ticket`."""
     actor = check_actor(actor)
     v = Checker()
-    number, ticket = _ticket_ref(v, session, ticket_number)
+    number, ticket = _ticket_ref(v, look, ticket_number)
     at = v.timestamp("paused_at", paused_at, required=True)
     if ticket is not None:
-        check_pause(v, number, ticket, at, _pauses(session, ticket.id))
+        check_pause(v, number, ticket, at, look.pauses(ticket))
     v.check()
-    row = TicketPause(ticket_id=ticket.id, paused_at=at)
-    return writes.insert(session, actor, row, f"{number}:{at.isoformat()}", "paused_at")
+    return write.insert(actor, TicketPause, {"ticket_id": ticket.id, "paused_at": at},
+                        f"{number}:{at.isoformat()}", "paused_at")
 
 
 def check_resume(v: Checker, number: str | None, at: datetime | None,
@@ -174,18 +179,19 @@ def check_resume(v: Checker, number: str | None, at: datetime | None,
     return pause
 
 
-def resume_ticket(session: Session, actor: str, *, ticket_number: Any, resumed_at: Any
-                  ) -> TicketPause:
+@on_session
+def resume_ticket(look: Lookups, write: Writer, actor: str, *, ticket_number: Any,
+                  resumed_at: Any) -> TicketPause:
     actor = check_actor(actor)
     v = Checker()
-    number, ticket = _ticket_ref(v, session, ticket_number)
+    number, ticket = _ticket_ref(v, look, ticket_number)
     at = v.timestamp("resumed_at", resumed_at, required=True)
     pause = None
     if ticket is not None:
-        pause = check_resume(v, number, at, _pauses(session, ticket.id))
+        pause = check_resume(v, number, at, look.pauses(ticket))
     v.check()
-    return writes.update(session, actor, pause, f"{number}:{pause.paused_at.isoformat()}",
-                         resumed_at=at)
+    return write.update(actor, pause, f"{number}:{pause.paused_at.isoformat()}",
+                        resumed_at=at)
 
 
 def check_resolution(v: Checker, number: str | None, ticket: Ticket, at: datetime | None,
@@ -225,8 +231,10 @@ def check_test_pages(v: Checker, device: Device | None, mono: int | None,
                 v.fail(field, "needs the ticket's device: test pages are credited on a device")
 
 
+@on_session
 def resolve_ticket(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     ticket_number: Any,
@@ -240,19 +248,18 @@ def resolve_ticket(
     the billing of the month of `resolved_at`."""
     actor = check_actor(actor)
     v = Checker()
-    number, ticket = _ticket_ref(v, session, ticket_number)
+    number, ticket = _ticket_ref(v, look, ticket_number)
     at = v.timestamp("resolved_at", resolved_at, required=True)
     fix = v.boolean("first_time_fix", first_time_fix)
     mono, color = parse_test_pages(v, test_mono_pages, test_color_pages)
     if ticket is not None:
-        check_resolution(v, number, ticket, at, fix, _pauses(session, ticket.id))
-        device = session.get(Device, ticket.device_id) if ticket.device_id else None
+        check_resolution(v, number, ticket, at, fix, look.pauses(ticket))
+        device = look.device_by_id(ticket.device_id) if ticket.device_id else None
         check_test_pages(v, device, mono, color)
     v.check()
     extra = {k: val for k, val in (("test_mono_pages", mono), ("test_color_pages", color))
              if val is not None}
-    return writes.update(session, actor, ticket, number, resolved_at=at, first_time_fix=fix,
-                         **extra)
+    return write.update(actor, ticket, number, resolved_at=at, first_time_fix=fix, **extra)
 
 
 def check_closing(v: Checker, number: str | None, ticket: Ticket, at: datetime | None) -> None:
@@ -266,23 +273,25 @@ def check_closing(v: Checker, number: str | None, ticket: Ticket, at: datetime |
     v.not_before("closed_at", at, ticket.resolved_at, "the resolution")
 
 
-def close_ticket(session: Session, actor: str, *, ticket_number: Any, closed_at: Any) -> Ticket:
+@on_session
+def close_ticket(look: Lookups, write: Writer, actor: str, *, ticket_number: Any,
+                 closed_at: Any) -> Ticket:
     """Closing confirms a resolution, so the ticket must be resolved first."""
     actor = check_actor(actor)
     v = Checker()
-    number, ticket = _ticket_ref(v, session, ticket_number)
+    number, ticket = _ticket_ref(v, look, ticket_number)
     at = v.timestamp("closed_at", closed_at, required=True)
     if ticket is not None:
         check_closing(v, number, ticket, at)
     v.check()
-    return writes.update(session, actor, ticket, number, closed_at=at)
+    return write.update(actor, ticket, number, closed_at=at)
 
 
 def withdraw_ticket(session: Session, actor: str, *, ticket_number: Any) -> Ticket:
     """A ticket opened by mistake (duplicate, wrong contract): soft delete."""
     actor = check_actor(actor)
     v = Checker()
-    number, ticket = _ticket_ref(v, session, ticket_number)
+    number, ticket = _ticket_ref(v, SessionLookups(session), ticket_number)
     v.check()
     return writes.withdraw(session, actor, ticket, number)
 
@@ -290,39 +299,40 @@ def withdraw_ticket(session: Session, actor: str, *, ticket_number: Any) -> Tick
 # --------------------------------------------------------------------------- maintenance
 
 
+@on_session
 def create_maintenance_plan(
-    session: Session, actor: str, *, serial: Any, interval_months: Any, starts_on: Any
+    look: Lookups, write: Writer, actor: str, *, serial: Any, interval_months: Any,
+    starts_on: Any
 ) -> MaintenancePlan:
     actor = check_actor(actor)
     v = Checker()
-    serial_, device = device_ref(v, session, serial)
+    serial_, device = known_device(v, serial, look.device)
     interval = v.integer("interval_months", interval_months, required=True, minimum=1,
                          maximum=MAX_INTERVAL_MONTHS)
     starts = v.date("starts_on", starts_on, required=True)
     check_device_life(v, "starts_on", starts, device)
-    if device is not None:
-        existing = session.scalar(select(MaintenancePlan.id).where(
-            MaintenancePlan.device_id == device.id))
-        if existing is not None:
-            v.fail("serial", "device '{serial}' already has a maintenance plan", serial=serial_)
+    if device is not None and look.has_maintenance_plan(device):
+        v.fail("serial", "device '{serial}' already has a maintenance plan", serial=serial_)
     v.check()
-    row = MaintenancePlan(device_id=device.id, interval_months=interval, starts_on=starts)
-    return writes.insert(session, actor, row, serial_, "serial")
+    return write.insert(actor, MaintenancePlan, {
+        "device_id": device.id, "interval_months": interval, "starts_on": starts},
+        serial_, "serial")
 
 
+@on_session
 def schedule_visit(
-    session: Session, actor: str, *, visit_code: Any, serial: Any, due_on: Any
+    look: Lookups, write: Writer, actor: str, *, visit_code: Any, serial: Any, due_on: Any
 ) -> MaintenanceVisit:
     actor = check_actor(actor)
     v = Checker()
     code = v.text("visit_code", visit_code, MaintenanceVisit.visit_code, required=True)
-    _, device = device_ref(v, session, serial)
+    _, device = known_device(v, serial, look.device)
     due = v.date("due_on", due_on, required=True)
-    v.unique("visit_code", code, find_visit(session, code, include_withdrawn=True), "visit")
+    v.unique("visit_code", code, look.visit(code, include_withdrawn=True), "visit")
     check_device_life(v, "due_on", due, device)
     v.check()
-    row = MaintenanceVisit(visit_code=code, device_id=device.id, due_on=due)
-    return writes.insert(session, actor, row, code, "visit_code")
+    return write.insert(actor, MaintenanceVisit, {
+        "visit_code": code, "device_id": device.id, "due_on": due}, code, "visit_code")
 
 
 def check_visit_completion(v: Checker, visit: MaintenanceVisit, done: date | None,
@@ -333,8 +343,9 @@ def check_visit_completion(v: Checker, visit: MaintenanceVisit, done: date | Non
     check_device_life(v, "done_on", done, device)
 
 
-def complete_visit(session: Session, actor: str, *, visit_code: Any, done_on: Any,
-                   test_mono_pages: Any = None, test_color_pages: Any = None
+@on_session
+def complete_visit(look: Lookups, write: Writer, actor: str, *, visit_code: Any,
+                   done_on: Any, test_mono_pages: Any = None, test_color_pages: Any = None
                    ) -> MaintenanceVisit:
     """Test pages printed during the visit are credited in the billing of its month."""
     actor = check_actor(actor)
@@ -342,13 +353,13 @@ def complete_visit(session: Session, actor: str, *, visit_code: Any, done_on: An
     code = v.text("visit_code", visit_code, MaintenanceVisit.visit_code, required=True)
     done = v.date("done_on", done_on, required=True)
     mono, color = parse_test_pages(v, test_mono_pages, test_color_pages)
-    visit = v.known("visit_code", code, find_visit(session, code, lock=True), "visit")
+    visit = v.known("visit_code", code, look.visit(code, lock=True), "visit")
     if visit is not None:
-        check_visit_completion(v, visit, done, session.get(Device, visit.device_id))
+        check_visit_completion(v, visit, done, look.device_by_id(visit.device_id))
     v.check()
     extra = {k: val for k, val in (("test_mono_pages", mono), ("test_color_pages", color))
              if val is not None}
-    return writes.update(session, actor, visit, code, done_on=done, **extra)
+    return write.update(actor, visit, code, done_on=done, **extra)
 
 
 def withdraw_visit(session: Session, actor: str, *, visit_code: Any) -> MaintenanceVisit:
@@ -363,8 +374,10 @@ def withdraw_visit(session: Session, actor: str, *, visit_code: Any) -> Maintena
 # --------------------------------------------------------------------------- consumables
 
 
+@on_session
 def request_consumable(
-    session: Session,
+    look: Lookups,
+    write: Writer,
     actor: str,
     *,
     request_number: Any,
@@ -377,19 +390,18 @@ def request_consumable(
     v = Checker()
     number = v.text("request_number", request_number, ConsumableRequest.request_number,
                     required=True)
-    _, device = device_ref(v, session, serial)
+    _, device = known_device(v, serial, look.device)
     item_ = v.text("item", item, ConsumableRequest.item, required=True)
     qty = v.integer("quantity", quantity, required=True, minimum=1,
                     maximum=MAX_CONSUMABLE_QUANTITY)
     at = v.timestamp("requested_at", requested_at, required=True)
-    v.unique("request_number", number,
-             find_consumable_request(session, number, include_withdrawn=True),
+    v.unique("request_number", number, look.consumable_request(number, include_withdrawn=True),
              "consumable request")
     check_device_life(v, "requested_at", _day(at), device)
     v.check()
-    row = ConsumableRequest(request_number=number, device_id=device.id, item=item_,
-                            quantity=qty, requested_at=at)
-    return writes.insert(session, actor, row, number, "request_number")
+    return write.insert(actor, ConsumableRequest, {
+        "request_number": number, "device_id": device.id, "item": item_, "quantity": qty,
+        "requested_at": at}, number, "request_number")
 
 
 def check_delivery(v: Checker, request: ConsumableRequest, at: datetime | None) -> None:
@@ -400,20 +412,21 @@ def check_delivery(v: Checker, request: ConsumableRequest, at: datetime | None) 
     v.not_before("delivered_at", at, request.requested_at, "the request")
 
 
+@on_session
 def deliver_consumable(
-    session: Session, actor: str, *, request_number: Any, delivered_at: Any
+    look: Lookups, write: Writer, actor: str, *, request_number: Any, delivered_at: Any
 ) -> ConsumableRequest:
     actor = check_actor(actor)
     v = Checker()
     number = v.text("request_number", request_number, ConsumableRequest.request_number,
                     required=True)
     at = v.timestamp("delivered_at", delivered_at, required=True)
-    request = v.known("request_number", number,
-                      find_consumable_request(session, number, lock=True), "consumable request")
+    request = v.known("request_number", number, look.consumable_request(number, lock=True),
+                      "consumable request")
     if request is not None:
         check_delivery(v, request, at)
     v.check()
-    return writes.update(session, actor, request, number, delivered_at=at)
+    return write.update(actor, request, number, delivered_at=at)
 
 
 def withdraw_consumable_request(
@@ -432,22 +445,21 @@ def withdraw_consumable_request(
 # --------------------------------------------------------------------------- monitoring
 
 
+@on_session
 def record_device_event(
-    session: Session, actor: str, *, serial: Any, event_type: Any, event_at: Any
+    look: Lookups, write: Writer, actor: str, *, serial: Any, event_type: Any, event_at: Any
 ) -> DeviceEvent:
     actor = check_actor(actor)
     v = Checker()
-    serial_, device = device_ref(v, session, serial)
+    serial_, device = known_device(v, serial, look.device)
     type_ = v.choice("event_type", event_type, EVENT_TYPES)
     at = v.timestamp("event_at", event_at, required=True)
     check_device_life(v, "event_at", _day(at), device)
-    if device is not None and type_ is not None and at is not None:
-        dup = session.scalar(select(DeviceEvent.id).where(
-            DeviceEvent.device_id == device.id, DeviceEvent.event_at == at,
-            DeviceEvent.event_type == type_))
-        if dup is not None:
-            v.fail("event_at", "this {type} event of device '{serial}' at {at} already exists",
-                   type=type_, serial=serial_, at=at)
+    if device is not None and type_ is not None and at is not None \
+            and look.has_device_event(device, at, type_):
+        v.fail("event_at", "this {type} event of device '{serial}' at {at} already exists",
+               type=type_, serial=serial_, at=at)
     v.check()
-    row = DeviceEvent(device_id=device.id, event_type=type_, event_at=at)
-    return writes.insert(session, actor, row, f"{serial_}:{type_}:{at.isoformat()}", "event_at")
+    return write.insert(actor, DeviceEvent, {
+        "device_id": device.id, "event_type": type_, "event_at": at},
+        f"{serial_}:{type_}:{at.isoformat()}", "event_at")

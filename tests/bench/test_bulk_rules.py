@@ -121,8 +121,8 @@ def _without_stamps(rows: list[tuple]) -> list[tuple]:
 
 
 def test_fast_path_writes_the_domain_functions_rows(dbs, fast_calls):
-    """Row for row, ids and foreign keys included, in every table (the audit's batch rows
-    too): the fast path writes what the domain functions write."""
+    """Row for row, ids and foreign keys included, in every table (the audit rows too, one
+    per write): the fast path writes what the domain functions write."""
     _, fast_db, slow_db = dbs
     assert set(fast_calls) == FAST_FUNCS, "tiny exercises every fast-path function"
     for table in FAST_TABLES:
@@ -178,7 +178,7 @@ def _refusal(url: str, calls: list[tuple[str, dict]], fast: bool) -> str:
 
     ops = FastOperations()
     with pytest.raises(ValidationError) as caught, write_session(url) as session:
-        ops.begin(session, Counter())
+        ops.begin(session)
         for n, (func, fields) in enumerate(calls, start=1):
             module, _, name = func.rpartition(".")
             module = module or "operation"
@@ -588,7 +588,7 @@ def test_business_keys_unique_and_money_text_canonical(dbs):
                     (table.name, col.name)
 
 
-def test_one_audit_row_per_bulk_batch_counts_every_reading(dbs):
+def test_one_audit_row_per_write_and_per_reading_batch(dbs):
     db = dbs[1]
     batches = q(db, "select username, entity_key, after_json from audit_log "
                     "where action = 'bulk' and entity = 'meter_readings'")
@@ -596,19 +596,23 @@ def test_one_audit_row_per_bulk_batch_counts_every_reading(dbs):
     assert len({key for _, key, _ in batches}) == len(batches)
     audited = sum(json.loads(after)["rows"] for _, _, after in batches)
     assert audited == q(db, "select count(*) from meter_readings")[0][0]
-    # every other write is counted too: per batch, kind of write and user
-    other = q(db, "select sum(json_extract(after_json, '$.rows')) from audit_log "
-                  "where action = 'bulk' and entity = 'invoices'")[0][0]
-    imported = q(db, "select count(*) from invoices where origin = 'cfdi_import'")[0][0]
-    assert other + imported == q(db, "select count(*) from invoices")[0][0]
-    # … except what comes after the business, written as users write it, one audit row per
-    # write: the CFDI phase (fiscal data by admin, finance's `seiton import` of the PAC's
-    # files — substitutes included) and the director's target change (cfdi_story.py,
-    # targets.py)
-    per_row = dict(q(db, "select username, count(*) from audit_log where action <> 'bulk' "
-                         "group by username"))
-    assert set(per_row) <= {"admin", "finanzas", "director"}, per_row
-    assert per_row.get("finanzas", 0) > 0 and per_row.get("director", 0) == 1
+    # the readings are the only batch rows: every other write has its own audit row, as on
+    # the domain path — the fast path's, the billing runs', the CFDI phase's
+    assert q(db, "select distinct entity from audit_log where action = 'bulk'") == \
+        [("meter_readings",)]
+    for table in FAST_TABLES:
+        created = q(db, "select count(*) from audit_log where action = 'create' "
+                        "and entity = ?", (table,))[0][0]
+        assert created == q(db, f"select count(*) from {table}")[0][0], table
+        ids = {json.loads(a)["id"] for (a,) in q(
+            db, "select after_json from audit_log where action = 'create' and entity = ?",
+            (table,))}
+        assert ids == {i for (i,) in q(db, f"select id from {table}")}, table
+    updated = q(db, "select count(*) from audit_log where action = 'update' "
+                    "and entity = 'tickets'")[0][0]
+    assert updated >= q(db, "select count(*) from tickets where closed_at is not null")[0][0]
+    users = {u for (u,) in q(db, "select distinct username from audit_log")}
+    assert {"admin", "finanzas", "director", "operacion"} <= users, users
 
 
 def _c(text: str) -> int:
