@@ -133,7 +133,7 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                     "what " + ", ".join(plan.tables) + " reach"
                 progress(f"[2/3] build: dbt build of {what} ({plan.reason})")
                 t = time.perf_counter()
-                code = run_dbt(settings, [*REFRESH_BUILD_ARGS, *plan.select_args()],
+                code = run_dbt(settings, [*REFRESH_BUILD_ARGS, *plan.build_args()],
                                quiet=quiet_dbt)
                 timings["build"] = time.perf_counter() - t
                 if code != 0:
