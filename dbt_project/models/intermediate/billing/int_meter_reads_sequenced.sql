@@ -5,7 +5,24 @@
     the meter each belongs to. A reading with meter_reset = true starts a new meter
     (meter_segment + 1); on the day of a replacement the old meter's final read sorts
     before the new meter's start (docs/billing.md, Meter replacement).
+
+    Incremental (docs/performance.md, "Incremental models"): a refresh compares the
+    readings as they are now with the rows this table holds — no watermark, so a row that
+    commits late, a correction, a withdrawal, a hold, a new install date or a move of the
+    as-of date are all seen — and, for each device where they differ, rebuilds its rows from
+    the reading before the first difference onward (that reading's is_segment_end may
+    change), numbering them on from the rows kept before it. A full build (--full-refresh)
+    sequences everything.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_from',
+    unique_key='device_id',
+    slice_column='read_on',
+    marker_column='reading_seq',
+    on_schema_change='fail',
+) }}
 
 with
 
