@@ -18,7 +18,8 @@ counts the rows it merged per table, so that count is the record.
 - Everything is rebuilt when the dbt project itself changed (models, macros, seeds,
   tests, configuration, vars: `project_fingerprint`), when the previous refresh was
   killed (its pending set may be incomplete) or its full build failed, when no publish
-  exists yet, or on request (`seiton refresh --full`).
+  exists yet, or on request (`seiton refresh --full`). A full build passes
+  `--full-refresh`: the incremental models start again from their inputs.
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ class BuildPlan:
         if self.mode != "selected":
             return []
         return ["--select", *(f"source:{SOURCE}.{table}+" for table in self.tables)]
+
+    def build_args(self) -> list[str]:
+        """dbt arguments for this plan's build: the selection, or `--full-refresh` for a full
+        build, so the incremental models (docs/performance.md, "Incremental models") are
+        rebuilt from scratch and a change of their logic leaves no stale rows."""
+        if self.mode == "full":
+            return ["--full-refresh"]
+        return self.select_args()
 
 
 def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:

@@ -146,7 +146,7 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                          msg("[2/3] build: dbt build of what {tables} reach ({reason})",
                              tables=", ".join(plan.tables), reason=plan.reason))
                 t = time.perf_counter()
-                code = run_dbt(settings, [*REFRESH_BUILD_ARGS, *plan.select_args()],
+                code = run_dbt(settings, [*REFRESH_BUILD_ARGS, *plan.build_args()],
                                quiet=quiet_dbt)
                 timings["build"] = time.perf_counter() - t
                 if code != 0:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import point_seiton_at
+from tests.reliability.conftest import tiny_home  # noqa: F401 - the fixture, shared
 from tests.shared_homes import DEMO_UNTIL  # noqa: F401 - re-exported: tests import it from here
 
 

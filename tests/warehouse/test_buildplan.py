@@ -21,6 +21,7 @@ def test_changed_tables_select_their_descendants_in_a_stable_order() -> None:
     assert plan.mode == "selected"
     assert plan.select_args() == ["--select", "source:operational.audit_log+",
                                   "source:operational.tickets+"]
+    assert plan.build_args() == plan.select_args()  # incremental: no --full-refresh
 
 
 def test_everything_is_built_when_the_state_is_unknown_or_the_project_changed() -> None:
@@ -33,6 +34,8 @@ def test_everything_is_built_when_the_state_is_unknown_or_the_project_changed() 
     for reason, kwargs in cases.items():
         plan = plan_build(pending={"tickets"}, **kwargs)
         assert (plan.mode, plan.reason, plan.select_args()) == ("full", reason, [])
+        # incremental models are rebuilt from scratch: a logic change leaves no stale rows
+        assert plan.build_args() == ["--full-refresh"]
     # a first build with nothing pending still builds everything
     assert plan_build(pending=set(), **{**BASE, "last_fingerprint": None}).mode == "full"
 
