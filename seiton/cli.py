@@ -183,7 +183,7 @@ def import_(
     from operational_app.csv_import.importer import import_dir
 
     report = import_dir(dir, actor=user, review_readings=review)
-    for line in report.summary_lines():
+    for line in report.summary_lines(cli_lang()):
         print(line)
     if not report.ok:
         lang = cli_lang()
@@ -264,7 +264,7 @@ def bill(
                                       progress=None if quiet else _in_lang(show))
     except ValidationError as exc:
         raise CommandError(exc) from exc
-    for line in report.lines():
+    for line in report.lines(cli_lang()):
         print(line)
 
 
@@ -283,7 +283,7 @@ def import_meters(
 
     with working("reading {file}", file=file):
         report = import_meters(file, profile, actor=user, commit=not dry_run)
-    print(report.summary())
+    print(report.summary(cli_lang()))
     for serial, lines in sorted(report.unknown_serials.items()):
         shown = ", ".join(str(n) for n in lines[:5]) + (" …" if len(lines) > 5 else "")
         cli_say("  unknown serial {serial} (not a device of the dealer): line(s) {shown}",

@@ -110,16 +110,24 @@ class FileReport:
         if keep:
             self.rows.append(result)
 
-    def summary(self) -> str:
-        counts = (f"{self.inserted} inserted, {self.updated} updated, "
-                  f"{self.unchanged} unchanged")
+    def summary(self, lang: str | None = None) -> str:
+        """One line for the CLI, in `lang` (None or "en": English)."""
+        def say(template: str, **params: Any) -> str:
+            return messages.render(template, params, lang)
+
+        counts = say("{inserted} inserted, {updated} updated, {unchanged} unchanged",
+                     inserted=self.inserted, updated=self.updated, unchanged=self.unchanged)
         if self.ok:
-            verb = "imported" if self.committed else "valid (preview, nothing written)"
-            text = f"{self.file}: {verb} — {counts}"
+            text = (say("{file}: imported — {counts}", file=self.file, counts=counts)
+                    if self.committed else
+                    say("{file}: valid (preview, nothing written) — {counts}", file=self.file,
+                        counts=counts))
         else:
             n = len(self.errors) + self.errors_not_listed
-            rows = f" in {self.refused_rows} of {self.row_count} rows" if self.refused_rows else ""
-            text = f"{self.file}: refused — {n} error(s){rows}; nothing written for this file"
+            rows = (say(" in {refused} of {rows} rows", refused=self.refused_rows,
+                        rows=self.row_count) if self.refused_rows else "")
+            text = say("{file}: refused — {n} error(s){rows}; nothing written for this file",
+                       file=self.file, n=n, rows=rows)
         return f"{text} ({self.note})" if self.note else text
 
     def as_dict(self) -> dict[str, Any]:
@@ -177,17 +185,22 @@ class ImportReport:
                 return f
         raise KeyError(name)
 
-    def summary_lines(self) -> list[str]:
-        lines = [f.summary() for f in self.files]
+    def summary_lines(self, lang: str | None = None) -> list[str]:
+        """A line per file and the total, in `lang` (None or "en": English)."""
+        def say(template: str, **params: Any) -> str:
+            return messages.render(template, params, lang)
+
+        lines = [f.summary(lang) for f in self.files]
         refused = sum(1 for f in self.files if not f.ok)
-        total = (f"{len(self.files)} file(s): {self.inserted} rows inserted, {self.updated} "
-                 f"updated, {self.unchanged} unchanged")
+        total = say("{files} file(s): {inserted} rows inserted, {updated} updated, "
+                    "{unchanged} unchanged", files=len(self.files), inserted=self.inserted,
+                    updated=self.updated, unchanged=self.unchanged)
         if refused:
-            total += f"; {refused} file(s) refused"
+            total += say("; {refused} file(s) refused", refused=refused)
         if self.general_errors:
-            total += f"; {len(self.general_errors)} error(s) before any file was read"
+            total += say("; {n} error(s) before any file was read", n=len(self.general_errors))
         if self.preview:
-            total += " (preview: nothing written)"
+            total += say(" (preview: nothing written)")
         lines.append(total)
         return lines
 

@@ -40,7 +40,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from operational_app.domain import audit, fields, settings, writes
+from operational_app.domain import audit, fields, messages, settings, writes
 from operational_app.domain.billing import check_credit
 from operational_app.domain.errors import FieldError, ValidationError
 from operational_app.domain.fields import Checker, check_actor
@@ -165,7 +165,7 @@ class Item:
     total: Decimal = ZERO
     currency: str = "MXN"
     number: str | None = None  # the posted document's number
-    note: str = ""
+    note: str | messages.Msg = ""
 
 
 @dataclass
@@ -184,22 +184,38 @@ class RunReport:
             out[i.action] += 1
         return dict(out)
 
-    def lines(self) -> list[str]:
-        head = "would be " if self.dry_run else ""
+    def lines(self, lang: str | None = None) -> list[str]:
+        """The report, one line per contract and a summary; in `lang` (None or "en": the
+        English the CLI has always printed). Amounts stay plain decimals: they are the ones
+        the documents carry."""
+        def word(text: str) -> str:
+            return messages.RUN_WORDS.get(text, text) if lang == "es" else text
+
         out = []
         for i in self.items:
             what = "credit note" if i.document_type == "credit_note" else "invoice"
             if i.purpose == "adjustment":
                 what = f"adjustment {what}"
+            shown = i.note.render(lang) if isinstance(i.note, messages.Msg) else i.note
+            note = f" — {shown}" if shown else ""
+            if i.action in ("excluded", "outside", "nothing"):
+                out.append(f"{i.contract_number}: {word(i.action)}{note}")
+                continue
             money = f"{i.subtotal} + {i.tax_amount} = {i.total} {i.currency}"
             num = f" {i.number}" if i.number else ""
-            note = f" — {i.note}" if i.note else ""
-            if i.action in ("excluded", "outside", "nothing"):
-                out.append(f"{i.contract_number}: {i.action}{note}")
-            else:
-                out.append(f"{i.contract_number}: {head}{i.action} {what}{num} {money}{note}")
-        summary = ", ".join(f"{n} {a}" for a, n in sorted(self.counts().items())) or "nothing"
-        out.append(f"billing run {self.period:%Y-%m}{' (dry run, nothing written)' if self.dry_run else ''}: {summary}")
+            template = ("{contract}: would be {action} {document}" if self.dry_run
+                        else "{contract}: {action} {document}")
+            out.append(messages.render(template, {"contract": i.contract_number,
+                                                  "action": word(i.action),
+                                                  "document": word(what)}, lang)
+                       + f"{num} {money}{note}")
+        summary = ", ".join(messages.render("{n} {action}", {"n": n, "action": word(a)}, lang)
+                            for a, n in sorted(self.counts().items())) \
+            or messages.render("nothing", None, lang)
+        dry = messages.render(" (dry run, nothing written)", None, lang) if self.dry_run else ""
+        out.append(messages.render("billing run {period}{dry}: {summary}",
+                                   {"period": f"{self.period:%Y-%m}", "dry": dry,
+                                    "summary": summary}, lang))
         return out
 
 
@@ -514,14 +530,15 @@ def _plan_contract(session: Session, user: str, s: _ContractState, charge: Charg
         if s.outside:
             drop_live()
             report.items.append(Item("outside", number, currency=currency,
-                                     note="invoiced outside the run: "
-                                          + ", ".join(i.invoice_number for i in s.outside)))
+                                     note=messages.msg(
+                                         "invoiced outside the run: {numbers}",
+                                         numbers=", ".join(i.invoice_number for i in s.outside))))
             return
         if charge is None or charge.subtotal <= 0:
             drop_live()
             if charge is not None:
                 report.items.append(Item("nothing", number, currency=currency,
-                                         note="the charge is 0.00"))
+                                         note=messages.msg("the charge is 0.00")))
             return
         fp = charge.fingerprint
         same = [d for d in s.live if d.purpose == "charge" and d.charge_fingerprint == fp]
@@ -578,8 +595,10 @@ def _plan_contract(session: Session, user: str, s: _ContractState, charge: Charg
     new.append((number, draft, draft_lines, "adjustment"))
     report.items.append(Item("adjustment", number, doc_type, "adjustment", draft.subtotal,
                              draft.tax_amount, draft.total, currency,
-                             note=f"against {target.invoice_number}: charge {expected}, "
-                                  f"posted {posted_sub}"))
+                             note=messages.msg(
+                                 "against {invoice}: charge {expected}, posted {posted}",
+                                 invoice=target.invoice_number, expected=expected,
+                                 posted=posted_sub)))
 
 
 def _post_all(session: Session, user: str, states: dict[int, _ContractState], period: date,

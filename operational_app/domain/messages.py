@@ -209,7 +209,61 @@ TERMS: dict[str, str] = {
 
 # The Spanish text of every English template. Keys are the templates exactly as the code
 # writes them; tests/domain/test_messages.py checks every template has its entry.
+# The billing run report's words (operational_app/domain/billing_run.py `RunReport.lines`):
+# its actions and documents, in Spanish; English is the word itself.
+RUN_WORDS: dict[str, str] = {
+    "drafted": "en borrador",
+    "regenerated": "regenerada",
+    "posted": "emitida",
+    "unchanged": "sin cambio",
+    "adjustment": "propuesta",
+    "excluded": "excluido",
+    "outside": "fuera de la emisión",
+    "nothing": "sin cargo",
+    "invoice": "factura",
+    "credit note": "nota de crédito",
+    "adjustment invoice": "factura de ajuste",
+    "adjustment credit note": "nota de crédito de ajuste",
+}
+
 SPANISH: dict[str, str] = {
+    # the billing run's report (RunReport.lines)
+    "{contract}: would be {action} {document}": "{contract}: {document} {action} (simulación)",
+    "{contract}: {action} {document}": "{contract}: {document} {action}",
+    "{n} {action}": "{action}: {n}",
+    "nothing": "nada",
+    " (dry run, nothing written)": " (simulación, no se escribió nada)",
+    "billing run {period}{dry}: {summary}": "emisión {period}{dry}: {summary}",
+    "invoiced outside the run: {numbers}": "facturado fuera de la emisión: {numbers}",
+    "the charge is 0.00": "el cargo es 0.00",
+    "against {invoice}: charge {expected}, posted {posted}":
+        "contra {invoice}: cargo {expected}, emitido {posted}",
+    # import summaries (operational_app/csv_import/report.py, meter_capture/importer.py)
+    "{inserted} inserted, {updated} updated, {unchanged} unchanged":
+        "{inserted} nuevas, {updated} actualizadas, {unchanged} sin cambio",
+    "{file}: imported — {counts}": "{file}: importado — {counts}",
+    "{file}: valid (preview, nothing written) — {counts}":
+        "{file}: válido (vista previa, no se escribió nada) — {counts}",
+    " in {refused} of {rows} rows": " en {refused} de {rows} filas",
+    "{file}: refused — {n} error(s){rows}; nothing written for this file":
+        "{file}: rechazado — {n} error(es){rows}; no se escribió nada de este archivo",
+    "{files} file(s): {inserted} rows inserted, {updated} updated, {unchanged} unchanged":
+        "{files} archivo(s): {inserted} filas nuevas, {updated} actualizadas, "
+        "{unchanged} sin cambio",
+    "; {refused} file(s) refused": "; {refused} archivo(s) rechazado(s)",
+    "; {n} error(s) before any file was read": "; {n} error(es) antes de leer algún archivo",
+    " (preview: nothing written)": " (vista previa: no se escribió nada)",
+    "{file} ({profile}): would import {inserted} reading(s), {held} of them held for review; "
+    "{unchanged} unchanged; {skipped} row(s) of {serials} unknown serial(s) skipped":
+        "{file} ({profile}): se importarían {inserted} lectura(s), {held} de ellas retenidas "
+        "para revisión; {unchanged} sin cambio; {skipped} fila(s) de {serials} número(s) de "
+        "serie desconocido(s) omitidas",
+    "{file} ({profile}): imported {inserted} reading(s), {held} of them held for review; "
+    "{unchanged} unchanged; {skipped} row(s) of {serials} unknown serial(s) skipped":
+        "{file} ({profile}): {inserted} lectura(s) importada(s), {held} de ellas retenidas "
+        "para revisión; {unchanged} sin cambio; {skipped} fila(s) de {serials} número(s) de "
+        "serie desconocido(s) omitidas",
+    "; {n} error(s), nothing written": "; {n} error(es), no se escribió nada",
     "line {line}": "línea {line}",
     "column '{field}'": "columna '{field}'",
     "field '{field}'": "campo '{field}'",

@@ -17,7 +17,7 @@ from operational_app.csv_import.importer import MB, max_file_bytes
 from operational_app.domain import meter_batch, meter_profiles
 from operational_app.domain.errors import ValidationError
 from operational_app.domain.fields import check_actor
-from operational_app.domain.messages import Msg, msg
+from operational_app.domain.messages import Msg, msg, render
 from operational_app.meter_capture.reader import MAX_ERRORS, CellError, read_export
 from operational_app.store.engine import read_session, write_session
 
@@ -44,15 +44,23 @@ class MeterImport:
     def ok(self) -> bool:
         return not self.errors
 
-    def summary(self) -> str:
+    def summary(self, lang: str | None = None) -> str:
+        """One line for the CLI and the import page, in `lang` (None or "en": English);
+        counts grouped by comma in both (docs/conventions.md, "Display formats")."""
         skipped = sum(len(v) for v in self.unknown_serials.values())
-        verb = "would import" if self.preview or self.errors else "imported"
-        text = (f"{self.file} ({self.profile}): {verb} {self.inserted:,} reading(s), "
-                f"{self.held:,} of them held for review; {self.unchanged:,} unchanged; "
-                f"{skipped:,} row(s) of {len(self.unknown_serials):,} unknown serial(s) "
-                "skipped")
+        template = ("{file} ({profile}): would import {inserted} reading(s), {held} of them "
+                    "held for review; {unchanged} unchanged; {skipped} row(s) of {serials} "
+                    "unknown serial(s) skipped" if self.preview or self.errors else
+                    "{file} ({profile}): imported {inserted} reading(s), {held} of them held "
+                    "for review; {unchanged} unchanged; {skipped} row(s) of {serials} unknown "
+                    "serial(s) skipped")
+        text = render(template, {
+            "file": self.file, "profile": self.profile, "inserted": f"{self.inserted:,}",
+            "held": f"{self.held:,}", "unchanged": f"{self.unchanged:,}",
+            "skipped": f"{skipped:,}", "serials": f"{len(self.unknown_serials):,}"}, lang)
         if self.errors:
-            text += f"; {len(self.errors) + self.errors_not_listed:,} error(s), nothing written"
+            text += render("; {n} error(s), nothing written",
+                           {"n": f"{len(self.errors) + self.errors_not_listed:,}"}, lang)
         return text
 
 

@@ -147,7 +147,7 @@ def _run(user: str, period: date, *, post: bool, dry_run: bool, issue: date,
     except ValidationError as exc:
         _show_errors(exc)
         return
-    st.session_state[ACTIONS_KEY] = report.lines()
+    st.session_state[ACTIONS_KEY] = report.lines(lang())
 
 
 def render() -> None:

@@ -245,7 +245,7 @@ def agent_exports(allowed: set[str]) -> None:
         queries.invalidate()
     if report is None:
         return
-    (st.success if report.ok else st.error)(md(report.summary()))
+    (st.success if report.ok else st.error)(md(report.summary(lang())))
     if report.unknown_serials:
         st.caption(t("imp_agent_unknown"))
         st.dataframe(pd.DataFrame([{"serial": k, t("imp_line"): ", ".join(map(str, v[:10]))}
