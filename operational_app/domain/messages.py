@@ -227,6 +227,16 @@ RUN_WORDS: dict[str, str] = {
 }
 
 SPANISH: dict[str, str] = {
+    # why a refresh builds what it builds (seiton/warehouse/buildplan.py)
+    "a full build was asked for": "se pidió una construcción completa",
+    "no published warehouse or no earlier build yet":
+        "aún no hay almacén publicado ni construcción anterior",
+    "the previous refresh did not finish its build":
+        "la actualización anterior no terminó su construcción",
+    "the dbt project changed since the last build":
+        "el proyecto dbt cambió desde la última construcción",
+    "the load brought nothing new": "la carga no trajo nada nuevo",
+    "{n} changed source table(s)": "{n} tabla(s) de origen con cambios",
     # the billing run's report (RunReport.lines)
     "{contract}: would be {action} {document}": "{contract}: {document} {action} (simulación)",
     "{contract}: {action} {document}": "{contract}: {document} {action}",

@@ -49,6 +49,14 @@ class BuildPlan:
             return []
         return ["--select", *(f"source:{SOURCE}.{table}+" for table in self.tables)]
 
+    def reason_message(self):
+        """The reason as a message of the catalogue, shown in the CLI's language."""
+        from operational_app.domain.messages import msg
+
+        if self.mode == "selected":
+            return msg("{n} changed source table(s)", n=len(self.tables))
+        return msg(self.reason)
+
     def build_args(self) -> list[str]:
         """dbt arguments for this plan's build: the selection, or `--full-refresh` for a full
         build, so the incremental models (docs/performance.md, "Incremental models") are

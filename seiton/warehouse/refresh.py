@@ -137,14 +137,14 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                 timings["publish"] = time.perf_counter() - t
                 status.update(pending_tables=[])  # the full build to come covers them
             elif plan.mode == "skip":
-                progress(msg("[2/3] build: nothing to build ({reason})", reason=plan.reason))
+                progress(msg("[2/3] build: nothing to build ({reason})", reason=plan.reason_message()))
                 progress(msg("[3/3] publish: the published warehouse is current"))
                 timings["build"] = timings["publish"] = 0.0
             else:
-                progress(msg("[2/3] build: dbt build of every model ({reason})", reason=plan.reason)
+                progress(msg("[2/3] build: dbt build of every model ({reason})", reason=plan.reason_message())
                          if plan.mode == "full" else
                          msg("[2/3] build: dbt build of what {tables} reach ({reason})",
-                             tables=", ".join(plan.tables), reason=plan.reason))
+                             tables=", ".join(plan.tables), reason=plan.reason_message()))
                 t = time.perf_counter()
                 code = run_dbt(settings, [*REFRESH_BUILD_ARGS, *plan.build_args()],
                                quiet=quiet_dbt)

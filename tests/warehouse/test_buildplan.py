@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seiton.warehouse.buildplan import plan_build, project_fingerprint
+from seiton.warehouse.buildplan import BuildPlan, plan_build, project_fingerprint
 
 BASE = {"fingerprint": "f1", "last_fingerprint": "f1", "interrupted": False,
         "published_exists": True}
@@ -58,3 +58,12 @@ def test_the_fingerprint_follows_every_file_dbt_reads(tmp_path: Path, monkeypatc
     assert third != second
     monkeypatch.setenv("SEITON_DBT_VARS", '{"as_of_date": "2026-10-31"}')
     assert project_fingerprint(project) != third
+
+
+def test_the_reason_of_a_plan_comes_in_the_users_language() -> None:
+    selected = BuildPlan("selected", "2 changed source table(s)", ("devices", "meter_readings"))
+    assert selected.reason_message().render("es") == "2 tabla(s) de origen con cambios"
+    assert selected.reason_message().render("en") == selected.reason
+    skip = BuildPlan("skip", "the load brought nothing new")
+    assert skip.reason_message().render("es") == "la carga no trajo nada nuevo"
+    assert str(skip.reason_message()) == "the load brought nothing new"
