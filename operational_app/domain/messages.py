@@ -236,6 +236,7 @@ SPANISH: dict[str, str] = {
     "the dbt project changed since the last build":
         "el proyecto dbt cambió desde la última construcción",
     "the load brought nothing new": "la carga no trajo nada nuevo",
+    "only the marts needed now": "solo los marts que se necesitan ahora",
     "{n} changed source table(s)": "{n} tabla(s) de origen con cambios",
     # the billing run's report (RunReport.lines)
     "{contract}: would be {action} {document}": "{contract}: {document} {action} (simulación)",

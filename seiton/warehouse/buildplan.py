@@ -1,4 +1,5 @@
-"""What a refresh builds: nothing, what the changed sources reach, or everything.
+"""What a refresh builds: nothing, what the changed sources reach, or everything — or,
+for a caller that needs a few marts now, only those ("partial").
 
 The project's own record of what each load changed decides (docs/performance.md,
 "Refresh in proportion to what changed"), not dbt's `source_status:fresher+`: source
@@ -20,6 +21,9 @@ counts the rows it merged per table, so that count is the record.
   killed (its pending set may be incomplete) or its full build failed, when no publish
   exists yet, or on request (`seiton refresh --full`). A full build passes
   `--full-refresh`: the incremental models start again from their inputs.
+- A partial plan (`refresh(only=...)`) builds the named marts and what they are built from,
+  without data tests (with `--full-refresh` when it stands in for a full build), and leaves
+  a full build due: a partial warehouse is never taken for a finished one.
 """
 
 from __future__ import annotations
@@ -39,9 +43,14 @@ _PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
 
 @dataclass(frozen=True)
 class BuildPlan:
-    mode: str  # "skip" | "selected" | "full"
+    mode: str  # "skip" | "selected" | "full" | "partial"
     reason: str
     tables: tuple[str, ...] = ()
+    # "partial": the marts a caller needs now (the demo's billing run reads the charges
+    # between its phases), built with what they are built from and no data tests; the next
+    # refresh builds and tests everything. `fresh`: the plan it stands in for was "full".
+    marts: tuple[str, ...] = ()
+    fresh: bool = False
 
     def select_args(self) -> list[str]:
         """dbt arguments selecting what this plan builds (none for a full build)."""
@@ -63,6 +72,10 @@ class BuildPlan:
         rebuilt from scratch and a change of their logic leaves no stale rows."""
         if self.mode == "full":
             return ["--full-refresh"]
+        if self.mode == "partial":
+            return ["--exclude-resource-type", "test", "--select",
+                    *(f"+{name}" for name in self.marts),
+                    *(["--full-refresh"] if self.fresh else [])]
         return self.select_args()
 
 
@@ -85,8 +98,20 @@ def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
 
 
 def plan_build(*, pending: set[str], fingerprint: str, last_fingerprint: str | None,
-               interrupted: bool, published_exists: bool, full: bool = False) -> BuildPlan:
-    """Decide what to build from the refresh status (pure: unit-tested)."""
+               interrupted: bool, published_exists: bool, full: bool = False,
+               only: tuple[str, ...] = ()) -> BuildPlan:
+    """Decide what to build from the refresh status (pure: unit-tested). With `only`, the
+    named marts and what they are built from, whatever else changed."""
+    plan = _plan(pending=pending, fingerprint=fingerprint, last_fingerprint=last_fingerprint,
+                 interrupted=interrupted, published_exists=published_exists, full=full)
+    if only:
+        return BuildPlan("partial", "only the marts needed now", plan.tables, tuple(only),
+                         fresh=plan.mode == "full")
+    return plan
+
+
+def _plan(*, pending: set[str], fingerprint: str, last_fingerprint: str | None,
+          interrupted: bool, published_exists: bool, full: bool) -> BuildPlan:
     if full:
         return BuildPlan("full", "a full build was asked for")
     if not published_exists:

@@ -112,39 +112,19 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                               last_fingerprint=status.get("build_fingerprint"),
                               interrupted=interrupted or bool(status.get("full_build_pending")),
                               published_exists=published_path_exists(settings) and built_before,
-                              full=full)
+                              full=full, only=only)
             status.update(last_plan={"mode": plan.mode, "reason": plan.reason,
                                      "tables": list(plan.tables)})
-            if plan.mode == "full" or only:  # until one succeeds, every refresh builds all
+            if plan.mode in ("full", "partial"):  # until one succeeds, every refresh builds all
                 status.update(full_build_pending=True)
                 _write_status(settings, status)
-            if only:
-                progress(msg("[2/3] build: {marts} and what they are built from",
-                             marts=", ".join(only)))
-                t = time.perf_counter()
-                code = run_dbt(settings, ["build", "--exclude-resource-type", "test",
-                                          "--exclude-resource-type", "unit_test", "--select",
-                                          *(f"+{name}" for name in only)], quiet=quiet_dbt)
-                timings["build"] = time.perf_counter() - t
-                if code != 0:
-                    raise RefreshError("dbt build failed (exit {code}); the published "
-                                       "warehouse is unchanged{failures}", code=code,
-                                       failures=_failures(settings))
-                t = time.perf_counter()
-                cleanup_stale(settings.published_warehouse)
-                publish(settings.build_warehouse, settings.published_warehouse,
-                        {"loaded_rows": loaded.rows_by_table, "build": "partial"})
-                timings["publish"] = time.perf_counter() - t
-                status.update(pending_tables=[])  # the full build to come covers them
-            elif plan.mode == "skip":
-                progress(msg("[2/3] build: nothing to build ({reason})", reason=plan.reason_message()))
+            if plan.mode == "skip":
+                progress(msg("[2/3] build: nothing to build ({reason})",
+                             reason=plan.reason_message()))
                 progress(msg("[3/3] publish: the published warehouse is current"))
                 timings["build"] = timings["publish"] = 0.0
             else:
-                progress(msg("[2/3] build: dbt build of every model ({reason})", reason=plan.reason_message())
-                         if plan.mode == "full" else
-                         msg("[2/3] build: dbt build of what {tables} reach ({reason})",
-                             tables=", ".join(plan.tables), reason=plan.reason_message()))
+                progress(_build_line(plan))
                 t = time.perf_counter()
                 code = run_dbt(settings, [*REFRESH_BUILD_ARGS, *plan.build_args()],
                                quiet=quiet_dbt)
@@ -163,8 +143,10 @@ def refresh(settings: Settings, progress: Callable[[str], None] = print,
                 timings["publish"] = time.perf_counter() - t
                 progress(msg("      {length} relations published in {seconds:.1f}s",
                              length=len(rows), seconds=timings["publish"]))
-                status.update(pending_tables=[], build_fingerprint=fingerprint,
-                              full_build_pending=False, last_published_at=_now())
+                status.update(pending_tables=[])  # a partial build: the full one to come covers them
+                if plan.mode != "partial":
+                    status.update(build_fingerprint=fingerprint, full_build_pending=False,
+                                  last_published_at=_now())
         except Exception as exc:
             status.update(last_failure_at=_now(), last_error=str(exc)[:500], in_progress=False)
             _write_status(settings, status)
@@ -189,6 +171,15 @@ _LOAD_CHILD = (
     "r = load(os.environ['SEITON_LOAD_URL'], Path(sys.argv[1]), Path(sys.argv[2]))\n"
     "Path(sys.argv[3]).write_text(json.dumps(r.rows_by_table))\n"
 )
+
+
+def _build_line(plan):
+    if plan.mode == "partial":
+        return msg("[2/3] build: {marts} and what they are built from", marts=", ".join(plan.marts))
+    if plan.mode == "full":
+        return msg("[2/3] build: dbt build of every model ({reason})", reason=plan.reason_message())
+    return msg("[2/3] build: dbt build of what {tables} reach ({reason})",
+               tables=", ".join(plan.tables), reason=plan.reason_message())
 
 
 def load_in_child(settings: Settings):

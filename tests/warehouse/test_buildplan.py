@@ -67,3 +67,15 @@ def test_the_reason_of_a_plan_comes_in_the_users_language() -> None:
     skip = BuildPlan("skip", "the load brought nothing new")
     assert skip.reason_message().render("es") == "la carga no trajo nada nuevo"
     assert str(skip.reason_message()) == "the load brought nothing new"
+
+
+def test_a_partial_plan_builds_the_named_marts_without_tests() -> None:
+    partial = plan_build(pending={"meter_readings"}, only=("fct_billing_charges",), **BASE)
+    assert partial.mode == "partial" and partial.tables == ("meter_readings",)
+    assert partial.build_args() == ["--exclude-resource-type", "test", "--select",
+                                    "+fct_billing_charges"]
+    # standing in for a full build (no earlier build): incremental models start afresh too
+    first = plan_build(pending=set(), only=("fct_billing_charges",),
+                       **{**BASE, "published_exists": False})
+    assert first.mode == "partial" and first.fresh
+    assert first.build_args()[-1] == "--full-refresh"
