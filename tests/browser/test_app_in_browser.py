@@ -132,7 +132,9 @@ def test_an_operator_reading_reaches_the_warehouse(served, browser, figures) -> 
         saved = operator.main_text()
     finally:
         operator.close()
-    assert f"Lectura registrada: {serial}" in saved, saved[:2000]
+    # the confirmation names the record: device, date, counters (operational_app/pages/forms.py)
+    assert f"Lectura registrada: equipo {serial} · " in saved, saved[:2000]
+    assert f"contador mono {mono:,}" in saved, saved[:2000]
     after = data.latest_reading(url, serial)
     assert (after.mono, after.color) == (mono, color)
 
