@@ -66,7 +66,7 @@ docs: setup ## build dbt's docs site and serve it offline on http://localhost:80
 bench: setup ## benchmark at SCALE=small|medium|large (default medium)
 	$(BIN)/python -m bench.run --scale $(SCALE)
 
-bench-meters: setup ## a 50 MB fleet-agent export through seiton import-meters (docs/meter-capture.md)
+bench-meters: setup ## a 50 MB fleet-agent export through seiton import-meters (docs/meter-readings.md)
 	$(BIN)/python -m bench.meter_import
 
 stress: setup browser ## the reliability scenarios at full repetition

@@ -351,7 +351,7 @@ def _avg_rate(amount, pages) -> str:
 
 
 def _used_lines(meter: str, billable, test) -> list[tuple]:
-    """Pages used; with test copies credited (docs/meter-capture.md), what the devices used,
+    """Pages used; with test copies credited (docs/meter-readings.md), what the devices used,
     the credit and what is billed."""
     if test is None or pd.isna(test) or not int(test):
         return [(t(f"chg_l_{meter}_used"), "", billable, None)]

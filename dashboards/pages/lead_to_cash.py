@@ -1,4 +1,4 @@
-"""Lead to cash: from opportunity to collected cash (docs/value-chain.md, "The lead-to-cash view
+"""Lead to cash: from opportunity to collected cash (docs/stages-and-kpis.md, "The lead-to-cash view
 follows cohorts from opportunity to collected cash").
 
 Two readings of one period (`?from=2025-11&to=2026-10`, shareable):

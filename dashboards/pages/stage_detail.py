@@ -1,6 +1,6 @@
 """Stage detail: one stage's KPIs over 12 months against target, and the records behind them.
 
-docs/value-chain.md, "The director's stage-health view": a 12-month trend, and a drill-down
+docs/stages-and-kpis.md, "The director's stage-health view": a 12-month trend, and a drill-down
 to the records behind each figure.
 Each KPI's trend shows the target and the amber band; choosing a KPI and a month lists the
 records kpi_monthly aggregated for it (marts.fct_kpi_records), so the figure can be

@@ -1,6 +1,6 @@
 """Stage health: the six stages in chain order, each with its KPIs for the chosen month.
 
-Directors' first view (docs/value-chain.md, "The director's stage-health view"): one tile per
+Directors' first view (docs/stages-and-kpis.md, "The director's stage-health view"): one tile per
 stage with every KPI's value, its status colour against the catalog's target and amber
 band, and a 12-month sparkline. The month is in the URL (`?month=2026-10`) so a view can
 be shared; each tile links to the stage's detail page.

@@ -1,6 +1,6 @@
 """The CSV import formats: one file per entity, its columns, its key, its domain calls.
 
-The ten files of docs/interfaces.md ("CSV import formats") are a contract: their names and
+The ten files of docs/contract.md ("CSV import formats") are a contract: their names and
 columns are used exactly as written there. The other entities get formats of the same
 style. A few optional columns are added where the domain records more than the contract
 names (devices' `is_color` and `site`, contracts' `billing_day`, …); adding columns is

@@ -1,7 +1,7 @@
 """From a file's bytes to checked rows: size, encoding, CSV syntax, header, cell counts.
 
 Only the shape of the file is checked here; what the values mean is the domain layer's
-business (docs/interfaces.md, "CSV import formats"). Every problem names the file, the line
+business (docs/contract.md, "CSV import formats"). Every problem names the file, the line
 (header = line 1) and, where there is one, the column.
 """
 

@@ -1,6 +1,6 @@
-"""The deterministic demo business (docs/demo-business.md): `generate(url, scale, seed, until)`.
+"""The deterministic demo business (docs/demo-generator.md): `generate(url, scale, seed, until)`.
 
-Everything is written through the domain layer, as the demo users; see docs/demo-business.md.
+Everything is written through the domain layer, as the demo users; see docs/demo-generator.md.
 """
 
 from operational_app.demo.generator import generate

@@ -1,4 +1,4 @@
-"""The demo's invoices come from the billing run (docs/billing-run.md, docs/demo-business.md).
+"""The demo's invoices come from the billing run (docs/billing-run.md, docs/demo-generator.md).
 
 The history is written in three phases, so the reconciliation stories have real causes:
 

@@ -1,7 +1,7 @@
 """The demo business's CFDI: its posted invoices and credit notes go out to a simulated PAC
 and come back stamped, its payments get their CFDI de pago (a few late), and a few invoices
 are cancelled — some replaced by a substitute — so every `cfdi_status` and the
-`payment_receipt_on_time_rate` KPI have real cases (docs/demo-business.md, docs/cfdi.md).
+`payment_receipt_on_time_rate` KPI have real cases (docs/demo-generator.md, docs/cfdi.md).
 
 Nothing here writes a table directly: the documents are exported with
 `operational_app.cfdi.export`, stamped with `operational_app.cfdi.pac`, written to folders

@@ -8,7 +8,7 @@ followed the next day by a `meter_reset` read of the new meter's small starting 
 Readings are generated lazily so the large scales never hold millions of them at once.
 
 At weekly scales a few devices also get the readings the meter review exists for
-(docs/meter-capture.md, `plan_anomalies`): a real end-of-year print job (a spike the billing
+(docs/meter-readings.md, `plan_anomalies`): a real end-of-year print job (a spike the billing
 area approves), a digit too many (a spike it rejects), an agent stuck on old counters (held
 after 30 days, rejected), a colour counter moving on a mono model (rejected), and a few in
 the last weeks still waiting for review. service.py emits the decisions, through the domain.

@@ -1,8 +1,8 @@
-"""Every assumption of the demo business in one place (docs/demo-business.md).
+"""Every assumption of the demo business in one place (docs/demo-generator.md).
 
 These are assumptions for the generator, not facts about the company. Probabilities are
 fractions (0.35 = 35 %); ranges are inclusive (low, high) tuples; money is MXN unless noted
-(USD contracts convert their prices at `USD_PRICING_RATE`). docs/demo-business.md explains
+(USD contracts convert their prices at `USD_PRICING_RATE`). docs/demo-generator.md explains
 how each one is used.
 """
 
@@ -47,7 +47,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str | None], ...] = (
     ("administracion", "Patricia Olvera (Administración)", "operator", "administracion"),
     ("finanzas_op", "Héctor Villalobos (Finanzas)", "operator", "finanzas"),
 )
-# Demo-only passwords, documented in docs/demo-business.md. Never used outside demo mode.
+# Demo-only passwords, documented in docs/demo-generator.md. Never used outside demo mode.
 DEMO_PASSWORDS: dict[str, str] = {u[0]: f"seiton-demo-{u[0]}" for u in DEMO_USERS}
 
 # Who records what (the acting username stamped on each write).
@@ -278,7 +278,7 @@ UNAPPLIED_APPLY_DAYS = (1, 7)
 PAYMENT_BOUNCED_P = 0.004
 # Of the "later or never" bucket (5 %): most pay 91–180 days late after escalation; a few
 # never do. A going concern, not a portfolio of bad debt: with 0.45 never paid, 24 months
-# of history piled 42 % of open receivables past 120 days (docs/demo-business.md).
+# of history piled 42 % of open receivables past 120 days (docs/demo-generator.md).
 NEVER_PAID_SHARE_OF_LATEST = 0.12
 VERY_LATE_DAYS = (91, 180)
 PAYMENT_METHODS = {"transferencia": 0.85, "cheque": 0.10, "depósito": 0.05}
@@ -322,7 +322,7 @@ OPERATION_BAD_RESPONSE_MISS_P = 0.28
 OPERATION_BAD_RESOLUTION_MISS_P = 0.30
 OPERATION_BAD_FIRST_TIME_FIX_P = 0.62
 
-# meter review (docs/meter-capture.md). The story — anomalous reads and the billing area's
+# meter review (docs/meter-readings.md). The story — anomalous reads and the billing area's
 # decisions, test copies — is told at the small scale, the demo, written through the domain
 # functions; the bulk path of the daily-read scales (and tests that compare it with the
 # domain path on tiny) writes readings without the review, so it gets none.

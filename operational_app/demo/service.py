@@ -330,7 +330,7 @@ class OperationPlanner:
 
     def emit_meter_review(self) -> None:
         """The device models the review knows, and the billing area's decisions on the held
-        readings meters.py plans (docs/meter-capture.md)."""
+        readings meters.py plans (docs/meter-readings.md)."""
         world = self.world
         models = {}
         for d in world.devices:

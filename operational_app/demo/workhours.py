@@ -1,4 +1,4 @@
-"""Business hours for the demo's ticket and delivery times (docs/value-chain.md: Monday–Friday
+"""Business hours for the demo's ticket and delivery times (docs/stages-and-kpis.md: Monday–Friday
 09:00–18:00 America/Mexico_City, Mexican federal holidays excluded).
 
 The hours and the holidays come from seiton/business_calendar.py (the `holidays` package),

@@ -2,7 +2,7 @@
 application, payment reversals, collection actions, exchange rates.
 
 Posted documents (invoices, credit notes, payments, applications, reversals) are only ever
-inserted here; corrections are new reversing documents (docs/value-chain.md; the migrations'
+inserted here; corrections are new reversing documents (docs/stages-and-kpis.md; the migrations'
 triggers refuse UPDATE and DELETE on them). Balance checks lock the parent row first so two
 writers cannot both spend the same open amount (docs/domain-rules.md, "Concurrency").
 
@@ -195,7 +195,7 @@ def record_meter_reading(
     A late reading (dated before the device's latest one) is accepted when it fits between
     its neighbours on the same meter. With `review` (forms, agents, profiles) a suspicious
     reading is stored `held`: it waits for the billing area's decision and does not count
-    for billing meanwhile (docs/meter-capture.md); history brought from an earlier system
+    for billing meanwhile (docs/meter-readings.md); history brought from an earlier system
     is imported with `review=False`."""
     actor = check_actor(actor)
     v = Checker()

@@ -32,7 +32,7 @@ from operational_app.store.models import (
     SlaTerm,
 )
 
-# The five checks of docs/value-chain.md stage 2, in the order they are usually done.
+# The five checks of docs/stages-and-kpis.md stage 2, in the order they are usually done.
 REQUIRED_STEPS = (
     "legal_review",
     "customer_registered",

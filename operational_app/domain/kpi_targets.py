@@ -23,7 +23,7 @@ from operational_app.domain.fields import RATE_PLACES, Checker, check_actor, fir
 from operational_app.domain.reference import kpi_catalog
 from operational_app.store.models import KpiTarget, User
 
-# Who may change targets (interfaces.md, Roles: directors own the KPIs; admin everything).
+# Who may change targets (contract.md, Roles: directors own the KPIs; admin everything).
 TARGET_ROLES = ("director", "admin")
 
 

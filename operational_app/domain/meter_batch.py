@@ -8,7 +8,7 @@ readings of the file are read in a few queries, each row goes through the very c
 functions the single-reading path uses (billing.check_reading_date, check_same_key,
 meter_rules.check_fits and hold_reasons, on a `History` kept up to date as rows are
 accepted), and only when no row failed are the new readings inserted and audited row by
-row, like writes.insert does (docs/meter-capture.md, "The fast path").
+row, like writes.insert does (docs/meter-readings.md, "The fast path").
 """
 
 from __future__ import annotations

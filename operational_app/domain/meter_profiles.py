@@ -1,4 +1,4 @@
-"""Import profiles: how to read one fleet agent's meter export (docs/meter-capture.md).
+"""Import profiles: how to read one fleet agent's meter export (docs/meter-readings.md).
 
 A profile is data — a small YAML document kept in `meter_import_profiles` (or a file
 passed to `seiton import-meters --profile PATH`) — never code. This module owns what a valid

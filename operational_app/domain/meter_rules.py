@@ -1,5 +1,5 @@
 """The rules a meter reading obeys, on an in-memory history of one device
-(docs/meter-capture.md, docs/domain-rules.md "Meter readings").
+(docs/meter-readings.md, docs/domain-rules.md "Meter readings").
 
 One owner for each rule, two callers: `billing.record_meter_reading` (one reading, the
 device's history window read from the DB) and `meter_batch.record_meter_readings` (a whole

@@ -216,7 +216,7 @@ MAX_TEST_PAGES = 10_000  # a visit's test prints; more is a typing mistake
 
 
 def parse_test_pages(v: Checker, mono: Any, color: Any) -> tuple[int | None, int | None]:
-    """The test pages a technician printed on a visit (docs/meter-capture.md, test copies):
+    """The test pages a technician printed on a visit (docs/meter-readings.md, test copies):
     credited in the billing of the visit's period."""
     return (v.integer("test_mono_pages", mono, maximum=MAX_TEST_PAGES),
             v.integer("test_color_pages", color, maximum=MAX_TEST_PAGES))

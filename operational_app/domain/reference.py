@@ -3,7 +3,7 @@
 The seeds under dbt_project/seeds are the single source: dbt loads them into the warehouse,
 and the app reads the same files here — the KPI catalog (codes, direction, default target
 and amber threshold), the stages, and which area is responsible for each transaction type
-(docs/value-chain.md, "Duties within a stage"). Nothing here is a second copy of a rule.
+(docs/stages-and-kpis.md, "Duties within a stage"). Nothing here is a second copy of a rule.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def record_review(
     session: Session, actor: str, *, contract_number: Any, review_on: Any, outcome: Any,
     notes: Any = None,
 ) -> ContractReview:
-    """A performance review; `outcome` is free text (docs/value-chain.md names no values;
+    """A performance review; `outcome` is free text (docs/stages-and-kpis.md names no values;
     docs/domain-rules.md, "6 Renewal")."""
     actor = check_actor(actor)
     v = Checker()

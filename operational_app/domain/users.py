@@ -1,4 +1,4 @@
-"""Users, roles and login (docs/interfaces.md "Roles"; docs/quality-targets.md "Security").
+"""Users, roles and login (docs/contract.md "Roles"; docs/quality-targets.md "Security").
 
 Passwords are hashed with Argon2id (memory-hard). Failed logins are counted on the user so
 the app can slow down guessing (`login_delay_seconds`); the hash never reaches the audit log

@@ -1,2 +1,2 @@
-"""Meter capture from fleet-management agents' exports (docs/meter-capture.md): the reader
+"""Meter capture from fleet-management agents' exports (docs/meter-readings.md): the reader
 that applies an import profile to a file, and the import that records its readings."""

@@ -2,7 +2,7 @@
 
 Posted financial documents (invoices, credit notes, payments, applications, reversals) are
 only ever added here: no page edits or deletes one. An invoice is corrected by a credit
-note, a payment by a reversal (docs/value-chain.md; the DB's triggers refuse it anyway).
+note, a payment by a reversal (docs/stages-and-kpis.md; the DB's triggers refuse it anyway).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Meter capture pages (docs/meter-capture.md): the review of held readings and the
+"""Meter capture pages (docs/meter-readings.md): the review of held readings and the
 missing-reads list before a billing run (billing area: Operación's operators, finance,
 admin), and the import profiles of fleet-agent exports with the review thresholds (admin).
 

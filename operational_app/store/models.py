@@ -1,4 +1,4 @@
-"""The operational store: one table per transaction of the six stages (docs/value-chain.md).
+"""The operational store: one table per transaction of the six stages (docs/stages-and-kpis.md).
 
 Conventions (docs/operational-store.md):
 - `id` is the internal key; every entity also has a unique business key used by CSV
@@ -294,7 +294,7 @@ class Device(Tracked, Base):
 
 
 class DeviceModel(Tracked, Base):
-    """What the meter review knows of a model (docs/meter-capture.md): a mono model's colour
+    """What the meter review knows of a model (docs/meter-readings.md): a mono model's colour
     counter must not move, and a reading over the rated monthly volume is held."""
 
     __tablename__ = "device_models"
@@ -407,7 +407,7 @@ class MeterReading(Tracked, SoftDeletable, Base):
 
 
 class MeterImportProfile(Tracked, Base):
-    """How to read one fleet agent's export (docs/meter-capture.md): the YAML definition is
+    """How to read one fleet agent's export (docs/meter-readings.md): the YAML definition is
     kept as text, checked by operational_app/meter_capture/profiles.py on every save."""
 
     __tablename__ = "meter_import_profiles"

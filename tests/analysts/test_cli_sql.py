@@ -1,4 +1,4 @@
-"""`seiton sql "QUERY" [--format table|csv|json]` (docs/interfaces.md)."""
+"""`seiton sql "QUERY" [--format table|csv|json]` (docs/contract.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The write path keeps duties apart on its own (docs/value-chain.md, "Duties within a
+"""The write path keeps duties apart on its own (docs/stages-and-kpis.md, "Duties within a
 stage"): whatever the navigation showed, `forms.EntryForm.save` asks `registry.may_record`
 about the page being run before it opens a write transaction. Here a form is run inside a
 page's context directly — as if the page check had been bypassed — and submitted."""

@@ -1,4 +1,4 @@
-"""The meter-capture pages (docs/meter-capture.md): the billing area reviews held readings
+"""The meter-capture pages (docs/meter-readings.md): the billing area reviews held readings
 (approve/reject, audited, a rejection needs its reason), an admin edits an import profile
 with a preview of a sample file read through it."""
 

@@ -1,7 +1,7 @@
 """The role × page matrix (docs/quality-targets.md, "Security"): for every role and every registered
 page, `can_open` matches the spec, the navigation lists exactly the pages the role may open,
 and forcing any other page by its url path does not run it ("Page not found": the app falls
-back to its default page). Within a stage duties stay apart (docs/value-chain.md, "Duties
+back to its default page). Within a stage duties stay apart (docs/stages-and-kpis.md, "Duties
 within a stage"): an operator sees only the entry pages of the transaction types its area
 is responsible for, and the write path refuses anyone else (`may_record`)."""
 
@@ -19,7 +19,7 @@ from seiton.webapp.registry import PAGES, PageSpec, can_open, may_record
 
 from .app_helpers import AREAS, MAIN, PASSWORD, USERS, goto, login, nav_paths
 
-# docs/value-chain.md, the stage table's "responsible areas" (Dirección is not an operator area).
+# docs/stages-and-kpis.md, the stage table's "responsible areas" (Dirección is not an operator area).
 STAGE_AREAS = {
     "sales": {"comercial"},
     "formalization": {"comercial", "administracion", "finanzas"},
@@ -40,7 +40,7 @@ BILLING_TYPE_AREAS = {
     "collection_actions": {"finanzas"},
 }
 IMPORT_KEY = "importacion"
-REVIEW_KEY = "revision-de-lecturas"  # docs/meter-capture.md: Operación's readings, and finance
+REVIEW_KEY = "revision-de-lecturas"  # docs/meter-readings.md: Operación's readings, and finance
 ALL_KEYS = [p.key for p in PAGES] + ["login"]
 ROLES = [("operator", a) for a in AREAS] + [("finance", None), ("director", None),
                                             ("analyst", None), ("admin", None)]
@@ -55,7 +55,7 @@ def page_areas(page: PageSpec) -> set[str]:
 
 
 def expected(role: str, area: str | None, page: PageSpec) -> bool:
-    """docs/interfaces.md, "Roles", read literally, with the duties within a stage (plus the import
+    """docs/contract.md, "Roles", read literally, with the duties within a stage (plus the import
     page's documented rule)."""
     if role == "admin":
         return True

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,21 +24,9 @@ import pytest
 
 from seiton.config import PROJECT_ROOT
 from seiton.warehouse.checksums import relation_checksums
-from tests.reliability.conftest import copy_home
+from tests.reliability.conftest import built_from_scratch, copy_home, seiton
 
 pytestmark = pytest.mark.e2e
-
-
-def seiton(home: Path, *args: str) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SEITON_OPERATIONAL_URL", "SEITON_WAREHOUSE", "SEITON_DEMO_MODE")}
-    env.update(SEITON_HOME=str(home), SEITON_REFRESH_MINUTES="0", DO_NOT_TRACK="1",
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    done = subprocess.run([sys.executable, "-m", "seiton.cli", *args], env=env,
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=1200,
-                          check=False)
-    assert done.returncode == 0, f"seiton {' '.join(args)}:\n{done.stdout[-3000:]}\n" \
-                                 f"{done.stderr[-3000:]}"
 
 
 def change_the_business(home: Path) -> int:
@@ -110,12 +97,7 @@ def test_incremental_refresh_equals_a_full_rebuild(refreshed, tmp_path: Path) ->
     assert second["meter_readings"] == new_reads + 1
     assert second["meter_readings"] < stored / 10
 
-    b.mkdir()
-    for name in ("operational.db", "operational.db-wal"):  # the WAL, if not checkpointed
-        if (a / name).exists():
-            shutil.copy2(a / name, b / name)
-    seiton(b, "init")
-    seiton(b, "refresh", "--quiet")
+    built_from_scratch(a, b)
 
     inc = relation_checksums(a / "warehouse.published.duckdb")
     full = relation_checksums(b / "warehouse.published.duckdb")

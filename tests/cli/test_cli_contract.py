@@ -1,4 +1,4 @@
-"""The CLI's contract (README.md "The CLI"; docs/interfaces.md): every command and option of
+"""The CLI's contract (README.md "The CLI"; docs/contract.md): every command and option of
 the README's table exists in the typer app, `seiton sql` prints the same shapes as before,
 and the success lines come in the CLI's language (docs/conventions.md "Messages")."""
 

@@ -1,4 +1,4 @@
-"""`seiton import DIR` with every file of docs/interfaces.md: exact rows, exact Decimal amounts,
+"""`seiton import DIR` with every file of docs/contract.md: exact rows, exact Decimal amounts,
 and a re-import that changes nothing (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from operational_app.csv_import.formats import FORMATS, IMPORT_ORDER
 
 from .conftest import HAPPY, run_cli, table_counts
 
-# docs/interfaces.md, "CSV import formats": names and columns are a contract (* = required).
+# docs/contract.md, "CSV import formats": names and columns are a contract (* = required).
 INTERFACES = {
     "accounts.csv": "*account_code *name tax_id segment region *tax_rate",
     "contracts.csv": "*contract_number *account_code *start_date *end_date *currency "

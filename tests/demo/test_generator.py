@@ -275,7 +275,7 @@ def test_operation_records(db) -> None:
 
 def _reads_by_device(db) -> dict[int, list]:
     """The readings that count for billing (a held one waits for review and bounds nothing;
-    a rejected one is withdrawn — docs/meter-capture.md)."""
+    a rejected one is withdrawn — docs/meter-readings.md)."""
     out = defaultdict(list)
     for r in rows(db, "select device_id, read_on, mono_counter, color_counter, meter_reset, "
                       "source from meter_readings where deleted_at is null "

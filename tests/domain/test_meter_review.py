@@ -1,4 +1,4 @@
-"""Meter validation before billing (docs/meter-capture.md): held readings, the billing
+"""Meter validation before billing (docs/meter-readings.md): held readings, the billing
 area's decision, thresholds as settings — and the batch path answering exactly as the
 single-reading path does."""
 
@@ -190,7 +190,7 @@ def test_the_batch_path_answers_as_the_single_reading_path(mk, session, db_url):
 
 def test_a_genuine_change_of_level_is_held_once(device, session):
     """Judged against the previous actual reading, held or not: the second week at the new
-    level is no longer a spike, so one decision settles it (docs/meter-capture.md)."""
+    level is no longer a spike, so one decision settles it (docs/meter-readings.md)."""
     last, mono, color = weekly(session, 8)
     first = read(session, last + timedelta(days=7), mono + 7 * 400, color + 70)
     second = read(session, last + timedelta(days=14), mono + 14 * 400, color + 140)

@@ -1,4 +1,4 @@
-"""The small demo's collections look like a going concern's (docs/demo-business.md,
+"""The small demo's collections look like a going concern's (docs/demo-generator.md,
 "Payments"): measured on the published marts, as a director would see them.
 
 Before: 42 % of open receivables more than 120 days past due, unapplied customer credit of

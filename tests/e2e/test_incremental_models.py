@@ -25,7 +25,13 @@ import pytest
 
 from seiton.config import PROJECT_ROOT
 from seiton.warehouse.checksums import relation_checksums
-from tests.reliability.conftest import copy_home, published, seiton, sqlite_url
+from tests.reliability.conftest import (
+    built_from_scratch,
+    copy_home,
+    published,
+    seiton,
+    sqlite_url,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -76,13 +82,7 @@ def test_incremental_models_equal_a_full_build_after_every_change(tiny_home: Pat
         seiton(a, "refresh", "--quiet")
         assert last_plan(a)["mode"] == "selected", (made, last_plan(a))
 
-        b = tmp_path / f"full-{n}"
-        b.mkdir()
-        for name in ("operational.db", "operational.db-wal"):  # the WAL, if not checkpointed
-            if (a / name).exists():
-                shutil.copy2(a / name, b / name)
-        seiton(b, "init")
-        seiton(b, "refresh", "--quiet")
+        b = built_from_scratch(a, tmp_path / f"full-{n}")
         assert last_plan(b)["mode"] == "full"
         assert_equal_to_a_full_build(a, b)
         shutil.rmtree(b)

@@ -14,7 +14,7 @@ from tests.e2e.conftest import run_cli
 
 pytestmark = [pytest.mark.e2e]
 
-# docs/interfaces.md, "Published marts": the columns each relation must have.
+# docs/contract.md, "Published marts": the columns each relation must have.
 REQUIRED_COLUMNS = {
     "dim_stage": {"stage_id", "stage_code", "name_es", "name_en", "areas"},
     "fct_device_usage": {"serial", "contract_number", "period_start", "mono_pages", "color_pages",

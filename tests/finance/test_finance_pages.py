@@ -89,7 +89,7 @@ def test_the_calculation_adds_up_and_lists_the_devices(home) -> None:
 
     usage = table(at, "Serie")
     assert len(usage) == devices
-    # the charge bills the devices' pages less the test copies credited (docs/meter-capture.md)
+    # the charge bills the devices' pages less the test copies credited (docs/meter-readings.md)
     assert int(usage["Mono facturable"].sum()) == mono_pages
     assert (usage["Mono facturable"] == usage["Páginas mono"] - usage["Prueba mono"]).all()
     assert set(usage["Lectura"]) <= {"Real", "Estimada"}

@@ -1,4 +1,4 @@
-"""The meter-read review on the small demo (docs/meter-capture.md): the demo has held,
+"""The meter-read review on the small demo (docs/meter-readings.md): the demo has held,
 approved and rejected readings, the page lists the held ones, the missing-reads list before a
 billing run is the mart's with the admin's d applied. Read-only: the demo is shared."""
 

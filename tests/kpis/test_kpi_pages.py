@@ -53,7 +53,7 @@ def test_stage_health_counts_statuses_of_the_chosen_month(kpi_home):
         "Sin meta o sin dato": sum(r["status"] is None for r in month),
     }
     assert {k: int(v) for k, v in metrics(at).items()} == expected
-    assert sum(expected.values()) == 32  # every KPI of docs/value-chain.md
+    assert sum(expected.values()) == 32  # every KPI of docs/stages-and-kpis.md
 
 
 def kpi_links(at) -> dict[str, str]:

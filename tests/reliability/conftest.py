@@ -83,6 +83,18 @@ def copy_home(source: Path, target: Path) -> Path:
     return target
 
 
+def built_from_scratch(source: Path, target: Path) -> Path:
+    """A new home holding `source`'s operational DB (with its WAL, if not checkpointed) and
+    a warehouse built from nothing: what an incremental warehouse must equal."""
+    target.mkdir()
+    for name in ("operational.db", "operational.db-wal"):
+        if (source / name).exists():
+            shutil.copy2(source / name, target / name)
+    seiton(target, "init")
+    seiton(target, "refresh", "--quiet")
+    return target
+
+
 @pytest.fixture
 def tiny_copy(tiny_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private writable copy of the tiny home, SEITON_HOME pointing at it."""

@@ -1,5 +1,5 @@
 {#-
-    SLA clocks in business time (docs/value-chain.md: Monday–Friday 09:00–18:00
+    SLA clocks in business time (docs/stages-and-kpis.md: Monday–Friday 09:00–18:00
     America/Mexico_City, Mexican federal holidays excluded). Business timestamps in the
     operational store are naive America/Mexico_City wall time, so no time-zone conversion
     happens here.

@@ -1,5 +1,5 @@
 {#-
-    KPI helpers (docs/value-chain.md, KPIs per stage; docs/kpis.md).
+    KPI helpers (docs/stages-and-kpis.md, KPIs per stage; docs/kpis.md).
 
     kpi_definitions(): how kpi_monthly turns each KPI's records into the month's value.
       ratio_pct  value = 100 × Σ numerator ÷ Σ denominator   (null when Σ denominator = 0)

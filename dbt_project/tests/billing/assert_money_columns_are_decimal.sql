@@ -1,4 +1,4 @@
--- docs/interfaces.md: money columns are DECIMAL, never DOUBLE (nor FLOAT/REAL), in every mart
+-- docs/contract.md: money columns are DECIMAL, never DOUBLE (nor FLOAT/REAL), in every mart
 -- and intermediate relation built so far. Returns the offending columns.
 -- depends_on: {{ ref('fct_billing_charges') }}
 -- depends_on: {{ ref('fct_invoice_reconciliation') }}

@@ -1,6 +1,6 @@
 {#-
     Every transaction type in fct_stage_events maps to exactly one stage, and it is the
-    stage the transaction_types seed gives it (docs/value-chain.md: a process that cannot be
+    stage the transaction_types seed gives it (docs/stages-and-kpis.md: a process that cannot be
     placed in a stage is badly defined).
 -#}
 

@@ -1,4 +1,4 @@
--- docs/value-chain.md: every transaction type maps to exactly one stage, and every operational
+-- docs/stages-and-kpis.md: every transaction type maps to exactly one stage, and every operational
 -- table that records a stage transaction is a transaction type. Compared against the
 -- tables actually loaded into raw (system tables — users, audit, reference and settings —
 -- excluded; kpi_targets is reference data). Returns the offenders.

@@ -1,4 +1,4 @@
--- Duties within a stage (docs/value-chain.md): every transaction type has at least one
+-- Duties within a stage (docs/stages-and-kpis.md): every transaction type has at least one
 -- responsible area; an area is responsible for a type only in a stage the stage table gives
 -- it (operator_areas); and every area of a stage records at least one of its types.
 -- Returns the offenders.

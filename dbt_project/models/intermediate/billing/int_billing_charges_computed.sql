@@ -10,7 +10,7 @@
         tax             = round(subtotal × account tax rate, 2);   total = subtotal + tax
     Exact DECIMAL arithmetic throughout; prorations in integers (macros/decimals.sql).
     Usage is the devices' usage less the technicians' test copies credited in the period
-    (int_device_usage_credited; docs/meter-capture.md).
+    (int_device_usage_credited; docs/meter-readings.md).
 -#}
 {%- set days = 'periods.active_days' -%}
 {%- set month_days = 'periods.days_in_month' -%}
@@ -29,7 +29,7 @@ device_usage as (
 
 ),
 
--- technicians' test copies, credited per device and period (docs/meter-capture.md)
+-- technicians' test copies, credited per device and period (docs/meter-readings.md)
 test_credits as (
 
     select

@@ -1,6 +1,6 @@
 {#-
     Device × period usage with the technicians' test copies credited
-    (docs/meter-capture.md, "Service and test copies"): the test pages recorded on the
+    (docs/meter-readings.md, "Service and test copies"): the test pages recorded on the
     tickets resolved and the maintenance visits done in the period are subtracted from the
     device's usage of that period, never below zero; an excess is not carried (the pages
     were printed in that period or not at all). The charge bills `billable_*_pages`.

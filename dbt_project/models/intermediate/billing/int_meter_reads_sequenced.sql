@@ -1,7 +1,7 @@
 {#-
     Every counter reading of a device in time order: the install reading (the opening
     counter) and the actual meter readings that count for billing (counted or approved —
-    never a held one, docs/meter-capture.md) up to the as-of date, numbered per device, with
+    never a held one, docs/meter-readings.md) up to the as-of date, numbered per device, with
     the meter each belongs to. A reading with meter_reset = true starts a new meter
     (meter_segment + 1); on the day of a replacement the old meter's final read sorts
     before the new meter's start (docs/billing.md, Meter replacement).
@@ -23,6 +23,9 @@
     marker_column='reading_seq',
     on_schema_change='fail',
 ) }}
+
+{%- set row_columns = ['device_id', 'read_on', 'mono_counter', 'color_counter',
+                      'meter_reading_id', 'reading_source', 'is_install', 'is_meter_reset'] %}
 
 with
 
@@ -88,34 +91,17 @@ stored as (
 
 ),
 
--- what a device's rows are made of: a difference anywhere changes its rows from there on
+-- what a device's rows are made of (row_columns): a difference anywhere changes its rows
+-- from there on
 differences as (
 
     select
         device_id,
         read_on,
     from (
-        select
-            device_id,
-            read_on,
-            mono_counter,
-            color_counter,
-            meter_reading_id,
-            reading_source,
-            is_install,
-            is_meter_reset,
-        from readings
+        select {{ row_columns | join(', ') }} from readings
         except
-        select
-            device_id,
-            read_on,
-            mono_counter,
-            color_counter,
-            meter_reading_id,
-            reading_source,
-            is_install,
-            is_meter_reset,
-        from stored
+        select {{ row_columns | join(', ') }} from stored
     )
 
     union all
@@ -124,27 +110,9 @@ differences as (
         device_id,
         read_on,
     from (
-        select
-            device_id,
-            read_on,
-            mono_counter,
-            color_counter,
-            meter_reading_id,
-            reading_source,
-            is_install,
-            is_meter_reset,
-        from stored
+        select {{ row_columns | join(', ') }} from stored
         except
-        select
-            device_id,
-            read_on,
-            mono_counter,
-            color_counter,
-            meter_reading_id,
-            reading_source,
-            is_install,
-            is_meter_reset,
-        from readings
+        select {{ row_columns | join(', ') }} from readings
     )
 
 ),

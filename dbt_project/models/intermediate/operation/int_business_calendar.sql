@@ -1,11 +1,11 @@
 {#-
-    The business calendar of the SLA clocks (docs/value-chain.md: Monday–Friday 09:00–18:00
+    The business calendar of the SLA clocks (docs/stages-and-kpis.md: Monday–Friday 09:00–18:00
     America/Mexico_City, Mexican federal holidays excluded; the holidays are the
     changeable mx_holidays seed). One row per day over whole years covering every business
     timestamp and the as-of date, with a running sum of business seconds so that the
     business time between two moments is one subtraction (macros/kpis/business_hours.sql).
     Opening and closing times are vars (sla_day_opens_at / sla_day_closes_at) with the
-    defaults of docs/value-chain.md (09:00–18:00).
+    defaults of docs/stages-and-kpis.md (09:00–18:00).
 -#}
 
 {%- set opens_at = var('sla_day_opens_at', '09:00:00') -%}

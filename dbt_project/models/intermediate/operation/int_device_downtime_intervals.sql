@@ -1,5 +1,5 @@
 {#-
-    Each device's down intervals from its monitoring events (docs/value-chain.md, operation:
+    Each device's down intervals from its monitoring events (docs/stages-and-kpis.md, operation:
     device monitoring up/down events). Repeated events of the same type are collapsed to
     the first (a second `down` while down changes nothing); an interval runs from a `down`
     to the next `up`, and is still open (up_at null) when no `up` followed. An `up` with no

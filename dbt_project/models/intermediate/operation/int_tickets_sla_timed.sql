@@ -1,5 +1,5 @@
 {#-
-    Every ticket with its SLA clocks in business time (docs/value-chain.md, operation): first
+    Every ticket with its SLA clocks in business time (docs/stages-and-kpis.md, operation): first
     response and resolution measured from opening in business hours (int_business_calendar),
     minus the business time the ticket was paused waiting on the customer. Overlapping
     pauses are merged first so no minute is subtracted twice; a pause still open runs to

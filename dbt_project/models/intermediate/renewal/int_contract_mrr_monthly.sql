@@ -1,5 +1,5 @@
 {#-
-    Contract × month recurring fee (docs/value-chain.md, grr_pct / nrr_pct): for each contract
+    Contract × month recurring fee (docs/stages-and-kpis.md, grr_pct / nrr_pct): for each contract
     active on the month's measurement day (the month's last day, or the as-of date in the
     as-of month: int_kpi_months.measured_through), the fixed monthly fee of the price plan
     in force on that day (macros/price_plans.sql: the latest effective_from on or before

@@ -1,5 +1,5 @@
 {#-
-    One row per contract term end (docs/value-chain.md, renewal): every end date a renewal
+    One row per contract term end (docs/stages-and-kpis.md, renewal): every end date a renewal
     extended (its previous_end_date) and the contract's current end date. A term closed
     before its end (a closure on or before the end date, no renewal) ends on the closure
     date instead; terms after a closure never happen. Outcome: renewed (a renewal extended

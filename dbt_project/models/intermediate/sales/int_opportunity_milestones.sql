@@ -1,6 +1,6 @@
 {#-
     One row per opportunity with the dates it reached each point of the funnel
-    (docs/value-chain.md, sales: prospect → qualified → diagnosis → proposal → negotiation →
+    (docs/stages-and-kpis.md, sales: prospect → qualified → diagnosis → proposal → negotiation →
     won | lost; skipping stages is allowed). "Qualified" means it ever reached `qualified`
     or any later stage, `won` included: a deal won straight from prospect was qualified.
     The won or lost date is the opportunity's closed_on, else its stage change's date.

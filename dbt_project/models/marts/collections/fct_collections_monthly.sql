@@ -1,6 +1,6 @@
 {#-
     Collections KPIs at each month end, in MXN (docs/collections.md, DSO and CEI;
-    docs/value-chain.md, dso_days, cei_pct, overdue_60_pct). Open AR is the month-end aging
+    docs/stages-and-kpis.md, dso_days, cei_pct, overdue_60_pct). Open AR is the month-end aging
     (fct_ar_aging_monthly) converted at each invoice's issue-date rate:
 
       dso_days       = open AR at M ÷ invoice totals issued in the 90 days ending at M

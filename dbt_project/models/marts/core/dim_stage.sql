@@ -1,4 +1,4 @@
-{#- The six value-chain stages (docs/value-chain.md, Stages), with their transaction types and KPIs counted. -#}
+{#- The six value-chain stages (docs/stages-and-kpis.md, Stages), with their transaction types and KPIs counted. -#}
 
 with
 

@@ -1,5 +1,5 @@
 {#- Device × billing period usage (docs/billing.md, Usage from meter readings), with the
-    technicians' test copies credited (docs/meter-capture.md). -#}
+    technicians' test copies credited (docs/meter-readings.md). -#}
 
 with
 

@@ -1,6 +1,6 @@
 {#-
     Every meter reading held for review, with its reason and outcome
-    (docs/meter-capture.md, "Validation before billing"): held (waiting: billing uses the
+    (docs/meter-readings.md, "Validation before billing"): held (waiting: billing uses the
     estimate meanwhile), approved (counts from its approval on), rejected (withdrawn with a
     reason). Rejected readings are withdrawn, so they come from the reviews' staging model,
     not from the live readings.

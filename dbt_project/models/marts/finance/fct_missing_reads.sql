@@ -1,7 +1,7 @@
 {#-
     Before a billing run: every device active at the end of a period (or at the as-of date
     in the month in progress) with its latest actual reading that counts for billing, and
-    how many days before that end it was taken (docs/meter-capture.md, "Missing reads").
+    how many days before that end it was taken (docs/meter-readings.md, "Missing reads").
     A device is missing its read when `days_without_read` ≥ d, the admin's setting
     `missing_read_days` (default 5): the app's list applies it, so a change of the setting
     needs no rebuild. Held readings do not count (billing does not use them) but are shown.

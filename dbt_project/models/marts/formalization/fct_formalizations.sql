@@ -1,5 +1,5 @@
 {#-
-    One row per contract with its formalization (docs/value-chain.md, formalization): won date of
+    One row per contract with its formalization (docs/stages-and-kpis.md, formalization): won date of
     its opportunity, activation, days between, the formalization steps decided and how many
     were rejected, and the plan margin against var('margin_floor'). The plan margin is the
     margin of the proposal the contract was sold on ((price − cost) ÷ price of the

@@ -1,5 +1,5 @@
 {#-
-    One row per contract implementation (docs/value-chain.md, implementation): activation,
+    One row per contract implementation (docs/stages-and-kpis.md, implementation): activation,
     implementation plan with its planned go-live, milestones (software configured,
     training given, customer acceptance), devices installed, and whether the customer
     accepted on or before the planned go-live. Contracts enter when they have an

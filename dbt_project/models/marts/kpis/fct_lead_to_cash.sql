@@ -1,5 +1,5 @@
 {#-
-    Lead to cash, one row per won opportunity (docs/value-chain.md: "the lead-to-cash view
+    Lead to cash, one row per won opportunity (docs/stages-and-kpis.md: "the lead-to-cash view
     follows cohorts from opportunity to collected cash"): the won month is the cohort;
     then the contract's activation, the customer's acceptance (go-live), the first invoice
     and the first cash received against the contract's invoices, with the days from winning

@@ -1,5 +1,5 @@
 {#-
-    Every KPI of value-chain.md for every month from the first month of recorded activity
+    Every KPI of stages-and-kpis.md for every month from the first month of recorded activity
     through the as-of month (int_kpi_months), with the target and amber threshold in force
     that month (int_kpi_targets_resolved: the latest change set in the app, else the
     kpi_catalog seed's default) and the status it gives. Values come from the KPI's records (fct_kpi_records) by the

@@ -2,7 +2,7 @@
     One row per consumable request with its delivery time in business hours
     (int_business_calendar) and whether it was delivered within
     var('consumable_delivery_business_days', 2) business days of the request
-    (docs/value-chain.md, consumables_on_time_rate). A business day is the calendar's opening
+    (docs/stages-and-kpis.md, consumables_on_time_rate). A business day is the calendar's opening
     hours (9 h), so 2 business days = 18 business hours after the request. A request not
     delivered yet is overdue once that much business time has passed by the as-of date.
 -#}

@@ -1,5 +1,5 @@
 {#-
-    Device × month availability from monitoring events (docs/value-chain.md, device_uptime_pct):
+    Device × month availability from monitoring events (docs/stages-and-kpis.md, device_uptime_pct):
     monitored time is the device's installed time in the month (install day through its
     removal day or its contract's end or closure, up to the end of the as-of date), in
     calendar hours (monitoring runs around the clock, not in business hours); down time is

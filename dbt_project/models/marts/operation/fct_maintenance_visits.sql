@@ -1,6 +1,6 @@
 {#-
     One row per preventive maintenance visit: due date, done date and whether it was done
-    by its due date (docs/value-chain.md, preventive_compliance_rate). A visit due on or before
+    by its due date (docs/stages-and-kpis.md, preventive_compliance_rate). A visit due on or before
     the as-of date and not done is `missed`; one due later is `scheduled`.
 -#}
 

@@ -1,7 +1,7 @@
 {#-
     One row per service ticket with its SLA clocks in business hours (pauses excluded) and
     whether first response and resolution met the contract's SLA
-    (int_tickets_sla_timed; docs/value-chain.md, operation).
+    (int_tickets_sla_timed; docs/stages-and-kpis.md, operation).
 -#}
 
 with

@@ -1,5 +1,5 @@
 {#-
-    Account × month monthly recurring revenue in MXN (docs/value-chain.md, grr_pct / nrr_pct):
+    Account × month monthly recurring revenue in MXN (docs/stages-and-kpis.md, grr_pct / nrr_pct):
     the fixed monthly fees of the account's contracts active on the month's measurement day
     (int_contract_mrr_monthly). One row per account and month with at least one active
     contract; an account without one that month has no row (its MRR is zero).

@@ -1,5 +1,5 @@
 {#-
-    The life of every contract after formalization as events (docs/value-chain.md, renewal):
+    The life of every contract after formalization as events (docs/stages-and-kpis.md, renewal):
     activation, performance reviews, renewals, amendments (expansion: devices added;
     contraction: devices removed; price changes), closures, and each term's end with its
     outcome (renewed, closed, expired, pending: int_contract_term_ends). One row per event.

@@ -1,5 +1,5 @@
 {#-
-    One row per opportunity (docs/value-chain.md, sales): funnel dates, outcome, cycle days and
+    One row per opportunity (docs/stages-and-kpis.md, sales): funnel dates, outcome, cycle days and
     the deciding proposal's price, cost and margin. The deciding proposal is the accepted
     one (the latest if several), else the latest proposal sent. Amounts are in the
     opportunity's or proposal's currency, with MXN equivalents at the exchange rate of the

@@ -1,7 +1,7 @@
 """Meter capture: readings gain a review status (held readings wait for the billing area's
 decision), import profiles for fleet-agent exports, a device-model reference (mono or
 colour, rated monthly volume), test pages on tickets and maintenance visits
-(docs/meter-capture.md).
+(docs/meter-readings.md).
 
 Revision ID: 0006
 Revises: 0005

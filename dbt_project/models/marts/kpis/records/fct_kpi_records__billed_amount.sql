@@ -1,7 +1,7 @@
 {#-
     billed_amount: subtotals of the invoices issued in the month, in MXN at the issue date's
     exchange rate (the nearest earlier rate when that day has none). One record per invoice.
-    Credit notes are not netted (docs/value-chain.md: invoice subtotals).
+    Credit notes are not netted (docs/stages-and-kpis.md: invoice subtotals).
 -#}
 
 with
